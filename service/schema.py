@@ -1,0 +1,186 @@
+"""Wire contract of shared/DESIGN.md: the one place these shapes are declared.
+
+The service builds responses from these types and the eval suite validates fixtures and
+responses with them, so a contract change fails loudly in both places.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ClaimKind = Literal["direct", "indirect", "mixed", "unsourced"]
+SourceType = Literal[
+    "person", "organization", "government", "media", "intelligence", "document", "anonymous", "reporter"
+]
+ATTRIBUTED_KINDS = ("direct", "indirect", "mixed")
+SOURCE_TYPES = ("person", "organization", "government", "media", "intelligence", "document", "anonymous", "reporter")
+
+
+class Span(BaseModel):
+    """Half-open character range into the document text, with the text it covers."""
+
+    model_config = ConfigDict(frozen=True)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Span":
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("span text length does not match its offsets")
+        return self
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(start=start, end=end, text=text[start:end])
+
+    def grounded_in(self, text: str) -> bool:
+        return text[self.start : self.end] == self.text
+
+
+class Removed(BaseModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    reason: str
+
+
+class Claim(BaseModel):
+    id: str
+    kind: ClaimKind
+    content: Span
+    cue: Span | None = None
+    source_mention: Span | None = None
+    source_id: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Source(BaseModel):
+    id: str
+    name: str
+    type: SourceType
+    description: str | None = None
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class SummarySentence(BaseModel):
+    text: str
+    claim_ids: list[str] = Field(default_factory=list)
+    verified: bool = True
+
+
+class ModelInfo(BaseModel):
+    name: str
+    backend: str
+    dtype: str | None = None
+    sha256: str | None = None
+
+
+class DocumentInfo(BaseModel):
+    text: str | None = None  # returned in full for html requests only
+    length: int
+    removed: list[Removed] = Field(default_factory=list)
+
+
+class SummarizeOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_sentences: int = Field(default=3, ge=1, le=6)
+    style: Literal["prose", "bullets"] = "prose"
+    summarize: bool = Field(default=True, description="false skips the model and returns claims only")
+
+
+class SummarizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = None
+    html: str | None = None
+    title: str | None = Field(default=None, max_length=1000)
+    url: str | None = Field(default=None, max_length=4000)
+    options: SummarizeOptions = Field(default_factory=SummarizeOptions)
+
+    @model_validator(mode="after")
+    def _exactly_one_body(self) -> "SummarizeRequest":
+        if (self.text is None) == (self.html is None):
+            raise ValueError("send exactly one of 'text' or 'html'")
+        body = self.text if self.text is not None else self.html
+        if not body or not body.strip():
+            raise ValueError("'text'/'html' is empty or only whitespace")
+        return self
+
+
+class SummarizeResponse(BaseModel):
+    id: str
+    model: ModelInfo
+    prompt_versions: dict[str, str]
+    document: DocumentInfo
+    summary: list[SummarySentence]
+    claims: list[Claim]
+    sources: list[Source]
+    warnings: list[str] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+# ---- eval fixtures (DESIGN.md section 2) ----
+
+
+class FixtureAttribution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str = Field(min_length=1)
+    occurrence: int = Field(default=1, ge=1)
+    source: str = Field(min_length=1)
+    source_type: SourceType
+    aliases: list[str] = Field(default_factory=list)
+    cue: str | None = None
+    kind: Literal["direct", "indirect", "mixed"]
+
+    @field_validator("source_type")
+    @classmethod
+    def _not_reporter(cls, v: str) -> str:
+        if v == "reporter":
+            raise ValueError("reporter claims go in 'unsourced', not 'attributions'")
+        return v
+
+
+class FixtureUnsourced(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str = Field(min_length=1)
+    occurrence: int = Field(default=1, ge=1)
+
+
+class MustAttribute(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fact: str
+    source: str
+
+
+class FixtureSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    must_mention: list[str] = Field(default_factory=list)
+    must_attribute: list[MustAttribute] = Field(default_factory=list)
+    must_not_state: list[str] = Field(default_factory=list)
+
+
+class Fixture(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    license: str
+    text: str
+    attributions: list[FixtureAttribution]
+    unsourced: list[FixtureUnsourced | str] = Field(default_factory=list)
+    summary: FixtureSummary = Field(default_factory=FixtureSummary)
+    notes: str | None = None
+
+    def unsourced_items(self) -> list[FixtureUnsourced]:
+        return [u if isinstance(u, FixtureUnsourced) else FixtureUnsourced(content=u) for u in self.unsourced]
+
+
+def locate(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """Offsets of the occurrence-th (1-based) verbatim occurrence of needle; ValueError if absent."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.find(needle, start + 1)
+        if start < 0:
+            raise ValueError(f"{needle[:60]!r} occurrence {occurrence} not found")
+    return start, start + len(needle)
