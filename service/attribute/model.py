@@ -1,0 +1,56 @@
+"""Internal records of the attribution stage (never leave the package: attribute() returns
+schema types). Offsets are character offsets into Document.text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Mention:
+    """A phrase that may name a source: a subject NP, an "according to" object, a pronoun, a name."""
+
+    start: int
+    end: int
+    text: str
+    sent: int  # sentence index
+    kind: str  # person | org | gpe | pronoun | generic
+    head: str  # lower-cased head word
+    plural: bool = False
+    gender: str | None = None  # "m" | "f" | None
+    subject: bool = False  # subject of its clause (more salient for pronouns)
+    name: str | None = None  # proper name without titles ("Sergei K. Shoigu")
+    full: str = ""  # the whole NP incl. relative clauses, for typing ("officials who spoke on ...")
+    description: str | None = None  # apposition ("a close aide to ...")
+    titles: tuple[str, ...] = ()  # lower-cased title/role words before the name ("president")
+    definite: bool = False  # "the ..." / possessive determiner
+    indefinite: bool = False  # "a ..." / "an ..."
+    entity: int | None = None  # index into the entity list once resolved
+
+
+@dataclass
+class RawClaim:
+    kind: str  # direct | indirect | mixed
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    mention: Mention | None
+    sent: int
+    rule: str  # which rule produced it (for debugging and confidence)
+    confidence: float = 0.85
+
+
+@dataclass
+class Entity:
+    kind: str  # person | org | gpe | generic | pronoun
+    names: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    gender: str | None = None
+    plural: bool = False
+    description: str | None = None
+    titles: set[str] = field(default_factory=set)
+    merged_into: int | None = None
+
+    def best_name(self) -> str:
+        if self.names:
+            # fullest proper name: most tokens, then longest
+            return max(self.names, key=lambda n: (len(n.split()), len(n)))
+        return self.mentions[0].text if self.mentions else "unknown"

@@ -1,0 +1,58 @@
+"""Source type of an entity (DESIGN.md §1 types), from its names, head nouns and NER kind.
+
+Order matters and says what wins: anonymity markers, then intelligence, media (named outlets and
+media nouns), documents, government, organisations, and people last for named individuals.
+"""
+from __future__ import annotations
+
+import re
+
+from .lexicon import pairs, words
+from .model import Entity
+
+_ORDER = ("intelligence", "media", "document", "government", "organization", "person")
+
+
+def _tokens(s: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", s.lower())
+
+
+def source_type(e: Entity) -> str:
+    texts = [m.full or m.text for m in e.mentions if m.kind != "pronoun"] + e.names
+    blob = " ".join(texts).lower()
+    anon = words("anonymity")
+    if e.kind != "person" and any(a in blob for a in anon):
+        return "anonymous"
+    if e.kind == "person":
+        return "person"
+    media = words("media_orgs")
+    for n in e.names + [m.text for m in e.mentions]:
+        low = n.lower().replace("’s", "").replace("'s", "").strip()
+        low = re.sub(r"^(the|north korea|russia|china)\s+", "", low)
+        if low in media or any(low.endswith(" " + x) or low == x for x in media if len(x) > 4):
+            return "media"
+    nouns: dict[str, list[str]] = {}
+    for kind, w in pairs("source_nouns"):
+        nouns.setdefault(kind, []).append(w)
+    toks = set(_tokens(blob))
+    heads = {m.head for m in e.mentions if m.kind != "pronoun"}
+    if toks & set(nouns["intelligence"]):
+        return "intelligence"
+    if "news agency" in blob or "news service" in blob or heads & set(nouns["media"]):
+        return "media"
+    if heads & set(nouns["document"]):
+        return "document"
+    if e.kind == "gpe" or heads & set(nouns["government"]) or "white house" in blob or "kremlin" in blob:
+        return "government"
+    if e.kind == "org" or heads & set(nouns["organization"]):
+        return "organization"
+    if heads & set(nouns["person"]):
+        # unnamed plural officials of a country or body speak for it
+        if e.plural and heads & {"official", "officials"}:
+            return "government"
+        return "person"
+    if e.kind == "pronoun":
+        if any(m.head in ("he", "she", "him", "his", "her") for m in e.mentions):
+            return "person"
+        return "organization" if any(m.head in ("it", "its") for m in e.mentions) else "person"
+    return "organization" if not e.plural else "person"

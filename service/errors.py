@@ -1,0 +1,38 @@
+"""Domain errors, each with the HTTP status and a stable code; mapped to JSON once in api/app.py."""
+from __future__ import annotations
+
+
+class ClaimTraceError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class InvalidInput(ClaimTraceError):
+    status, code = 422, "invalid_input"
+
+
+class InputTooLarge(ClaimTraceError):
+    status, code = 413, "input_too_large"
+
+
+class NotReady(ClaimTraceError):
+    status, code = 503, "model_not_ready"
+
+
+class Overloaded(ClaimTraceError):
+    status, code = 503, "overloaded"
+
+
+class GenerationTimeout(ClaimTraceError):
+    status, code = 504, "generation_timeout"
+
+
+class ModelLoadError(ClaimTraceError):
+    """Weights missing or failing their checksum: raised at start-up, never on a request."""
+
+    status, code = 500, "model_load_error"

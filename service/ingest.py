@@ -1,0 +1,155 @@
+"""Ingest: text | html -> Document.
+
+Cleaning never rewrites the text: junk (sponsor banners, paywall notices, captions, page chrome)
+is *reported* as removed ranges so every later offset still indexes the text exactly as sent.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .schema import Removed
+
+log = logging.getLogger(__name__)
+
+_LEXICONS = Path(__file__).parent / "lexicons"
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str  # every offset in the response indexes this string
+    removed: tuple[Removed, ...] = ()
+    title: str | None = None
+    from_html: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+    def kept(self) -> list[tuple[int, int]]:
+        """Complement of the removed ranges: where the article body lives."""
+        out, pos = [], 0
+        for r in sorted(self.removed, key=lambda r: r.start):
+            if r.start > pos:
+                out.append((pos, r.start))
+            pos = max(pos, r.end)
+        if pos < len(self.text):
+            out.append((pos, len(self.text)))
+        return out
+
+    def is_removed(self, start: int, end: int) -> bool:
+        return any(r.start <= start and end <= r.end for r in self.removed)
+
+
+@lru_cache(maxsize=None)
+def _junk_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """Line patterns from lexicons/junk_lines.en.txt: `reason<TAB>regex` per line."""
+    out = []
+    for raw in (_LEXICONS / "junk_lines.en.txt").read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        reason, pattern = raw.split("\t", 1)
+        out.append((re.compile(pattern.strip(), re.IGNORECASE), reason.strip()))
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?…”\"’)]\s*$")
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+
+
+def _line_reason(line: str) -> str | None:
+    for pattern, reason in _junk_patterns():
+        if pattern.search(line):
+            return reason
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    """A body line: several words and ending like a sentence."""
+    return len(_WORD.findall(line)) >= 8 and bool(_SENTENCE_END.search(line))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, end excluding the newline."""
+    spans, pos = [], 0
+    for m in re.finditer(r"\n", text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def find_junk(text: str) -> list[Removed]:
+    """Junk lines of a scraped page, as removed ranges (line text only, newlines kept).
+
+    Two signals: lines matching the junk lexicon anywhere, and the run of short non-prose lines
+    before the first prose paragraph (mastheads, dates, bylines, menu items) or after the last.
+    A headline right before the body is kept unless the lexicon marks it.
+    """
+    lines = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    marks: dict[int, str] = {}
+    for i, (s, e) in enumerate(lines):
+        reason = _line_reason(text[s:e])
+        if reason:
+            marks[i] = reason
+    prose = [i for i, (s, e) in enumerate(lines) if i not in marks and _is_prose(text[s:e])]
+    if prose:
+        first, last = prose[0], prose[-1]
+        # Page chrome before the body: short non-prose lines. The line just before the body is
+        # a headline when it looks like a title (several words, no terminal period).
+        for i in range(first):
+            if i in marks:
+                continue
+            line = text[lines[i][0] : lines[i][1]].strip()
+            if i == first - 1 and len(_WORD.findall(line)) >= 4 and not line.endswith("."):
+                marks[i] = "headline"
+            else:
+                marks[i] = "boilerplate"
+        for i in range(last + 1, len(lines)):
+            if i not in marks and not _is_prose(text[lines[i][0] : lines[i][1]]):
+                marks[i] = "boilerplate"
+    removed = []
+    for i in sorted(marks):
+        s, e = lines[i]
+        # trim surrounding whitespace so the range is exactly the junk
+        raw = text[s:e]
+        s2 = s + (len(raw) - len(raw.lstrip()))
+        e2 = e - (len(raw) - len(raw.rstrip()))
+        if e2 > s2:
+            removed.append(Removed(start=s2, end=e2, reason=marks[i]))
+    return _merge(removed, text)
+
+
+def _merge(removed: list[Removed], text: str) -> list[Removed]:
+    """Join neighbouring ranges of one reason separated only by whitespace."""
+    out: list[Removed] = []
+    for r in removed:
+        if out and out[-1].reason == r.reason and not text[out[-1].end : r.start].strip():
+            out[-1] = Removed(start=out[-1].start, end=r.end, reason=r.reason)
+        else:
+            out.append(r)
+    return out
+
+
+def html_to_text(html: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not text:
+        # trafilatura finds no main content in tiny fragments; fall back to all visible text
+        from lxml import html as lxml_html
+
+        try:
+            text = lxml_html.fromstring(html).text_content()
+        except Exception:  # noqa: BLE001 - unparseable markup is reported as empty below
+            text = ""
+    # trafilatura separates paragraphs by single newlines; a blank line makes paragraphs explicit
+    return re.sub(r"\n(?=\S)", "\n\n", text.strip())
+
+
+def ingest(text: str | None = None, html: str | None = None, title: str | None = None) -> Document:
+    if html is not None:
+        body = html_to_text(html)
+        return Document(text=body, removed=tuple(find_junk(body)), title=title, from_html=True)
+    assert text is not None
+    return Document(text=text, removed=tuple(find_junk(text)), title=title)

@@ -1,0 +1,184 @@
+"""Segment: Document -> Segments (paragraphs, sentences, quote regions), all as char offsets.
+
+Rule-based on purpose: it is fast, never moves an offset, and handles the news-specific traps
+("Mr.", "U.N.", "Sergei K. Shoigu", sentences ending inside quote marks) predictably. Quote regions
+are found first so that a multi-sentence quote ("“A. B,” she said.") stays one sentence with its
+cue, and so a quote running over paragraphs (no closing mark, the next paragraph reopens) is one
+region. Odd quote marks never raise: they become warnings and the best-effort region.
+No spaCy objects leave this module; attribution parses the sentences itself.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from .ingest import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  # index into Segments.paragraphs
+
+
+@dataclass(frozen=True)
+class QuoteRegion:
+    """A quotation, marks included: text[start:end] starts with an opening mark."""
+
+    start: int
+    end: int
+    closed: bool  # False when the closing mark was missing and the region was cut at a paragraph end
+
+
+@dataclass(frozen=True)
+class Segments:
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+    quotes: tuple[QuoteRegion, ...]
+    warnings: tuple[str, ...] = ()
+
+
+# ---- paragraphs ----
+
+def _paragraphs(doc: Document) -> list[Paragraph]:
+    """Non-blank lines of the kept text, trimmed. News text puts one paragraph per line (or
+    separates them by blank lines), so a newline always ends a paragraph."""
+    out = []
+    for ks, ke in doc.kept():
+        for m in re.finditer(r"[^\n]+", doc.text[ks:ke]):
+            raw = m.group()
+            s = ks + m.start() + (len(raw) - len(raw.lstrip()))
+            e = ks + m.end() - (len(raw) - len(raw.rstrip()))
+            if e > s:
+                out.append(Paragraph(s, e))
+    return out
+
+
+# ---- quote regions ----
+
+OPENING = "“«„"
+CLOSING = "”»"
+STRAIGHT = '"'
+
+
+def _quotes(text: str, paras: list[Paragraph]) -> tuple[list[QuoteRegion], list[str]]:
+    regions: list[QuoteRegion] = []
+    warnings: list[str] = []
+    open_at: int | None = None  # char offset of the pending opening mark
+    for pi, p in enumerate(paras):
+        continued = open_at is not None
+        i = p.start - 1
+        while i + 1 < p.end:
+            i += 1
+            ch = text[i]
+            if ch == "'" and text[i + 1 : i + 2] == "'":
+                ch = STRAIGHT  # '' is a double quote mark in wire/archive text (NYT via LexisNexis)
+                i += 1
+            if ch not in OPENING and ch not in CLOSING and ch != STRAIGHT:
+                continue
+            if continued and i <= p.start + 1 and (ch in OPENING or ch == STRAIGHT):
+                continue  # the reopening mark of a quote running over paragraphs
+            continued = False
+            is_open = ch in OPENING or (ch == STRAIGHT and open_at is None)
+            if is_open:
+                if open_at is not None:
+                    warnings.append(f"quote mark at {open_at} never closed before the next one at {i}")
+                    regions.append(QuoteRegion(open_at, _trim_end(text, i), False))
+                open_at = i - 1 if text[i] == "'" else i
+            elif open_at is not None:
+                regions.append(QuoteRegion(open_at, i + 1, True))
+                open_at = None
+            else:
+                warnings.append(f"closing quote mark at {i} without an opening one; ignored")
+        if open_at is not None:
+            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
+            if nxt is not None and text[nxt.start] in OPENING + STRAIGHT:
+                continue  # multi-paragraph quote: carry the region on
+            warnings.append(f"quote opened at {open_at} is not closed by the end of its paragraph")
+            regions.append(QuoteRegion(open_at, p.end, False))
+            open_at = None
+    return regions, warnings
+
+
+def _trim_end(text: str, end: int) -> int:
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# ---- sentences ----
+
+# Never end a sentence: titles, initials-like abbreviations that precede a name or a number.
+_NEVER_END = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "adm",
+    "cmdr", "maj", "rev", "hon", "pres", "st", "mt", "ft", "no", "nos", "vs", "v", "jan", "feb",
+    "apr", "aug", "sept", "sep", "oct", "nov", "dec", "fig", "gens", "reps", "sens", "supt", "det",
+}
+# May end a sentence, but usually don't: split only before a typical sentence opener.
+_MAYBE_END = {"inc", "corp", "co", "ltd", "jr", "sr", "bros", "etc", "a.m", "p.m"}
+_OPENERS = {
+    "the", "he", "she", "it", "they", "we", "i", "but", "in", "a", "an", "this", "that", "there",
+    "his", "her", "their", "its", "and", "on", "at", "for", "as", "after", "if", "when", "mr.",
+    "ms.", "mrs.", "some", "many", "officials", "still", "yet", "so", "now", "last", "one",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[\"“‘'(\[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_boundary(text: str, dot: int, after: int, limit: int) -> bool:
+    """dot: offset of the first terminal char; after: offset just past the closing marks."""
+    if text[dot] != ".":
+        return True
+    m = _WORD_BEFORE.search(text[max(0, dot - 20) : dot])
+    if not m:
+        return True
+    word = m.group(1)
+    low = word.lower().rstrip(".")
+    nxt = re.match(r"\s+[\"“‘'(\[]?([A-Za-z0-9.]+)", text[after:limit])
+    next_word = nxt.group(1).lower() if nxt else ""
+    if low in _NEVER_END:
+        return False
+    if len(word) == 1 and word.isupper():  # an initial: "Sergei K. Shoigu"
+        return False
+    if "." in word or low in _MAYBE_END:  # "U.N.", "U.S.", "Inc."
+        return next_word in _OPENERS
+    return True
+
+
+def _sentences(text: str, paras: list[Paragraph], quotes: list[QuoteRegion]) -> list[Sentence]:
+    out = []
+    for pi, p in enumerate(paras):
+        inside = [(q.start, q.end) for q in quotes if q.start < p.end and q.end > p.start]
+        start = p.start
+        for m in _BOUNDARY.finditer(text, p.start, p.end):
+            end = m.end()
+            if any(qs < m.start() and end < qe for qs, qe in inside):
+                continue  # never split inside a quotation
+            if not _is_boundary(text, m.start(), end, p.end):
+                continue
+            out.append(Sentence(start, end, pi))
+            start = end
+            while start < p.end and text[start].isspace():
+                start += 1
+        if start < p.end:
+            out.append(Sentence(start, p.end, pi))
+    return out
+
+
+def segment(doc: Document) -> Segments:
+    paras = _paragraphs(doc)
+    quotes, warnings = _quotes(doc.text, paras)
+    sentences = _sentences(doc.text, paras, quotes)
+    for w in warnings:
+        log.debug("segment: %s", w)
+    return Segments(tuple(paras), tuple(sentences), tuple(quotes), tuple(warnings))

@@ -1,0 +1,269 @@
+"""Summarize: attributed claims -> Draft (prompt building, one model call, parsing).
+
+The model sees the claims the attribution stage found (id, source, kind, content) and must end
+each sentence with the ids it rests on. Parsing is separate from prompt building and counts
+every repair, so eval can report strict and repaired rates side by side.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from .attribute import Attribution
+from .backends import Backend, GenParams
+from .ingest import Document
+from .prompts import load
+from .schema import Claim, Source, SummarizeOptions
+
+log = logging.getLogger(__name__)
+
+PROMPT_VERSION = "summarize.v2"  # default; summarize.v1 (one free-form call) stays for A/B runs
+MAX_PROMPT_CLAIMS = 16  # keeps the prompt near 1k tokens on long articles (prefill ~130 tok/s)
+MAX_CLAIM_CHARS = 320
+
+_TAG = re.compile(r"\s*\[\s*(c\d+)\s*\]")
+_TAG_LOOSE = re.compile(r"\[\s*((?:c?\d+\s*[,;]?\s*)+)\]")  # "[c2, c5]" or "[2]"
+_TAGGED = re.compile(r".+?(?:(?:\s*\[c\d+\])+|$)")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Col|Lt|No|U\.S|U\.N|U\.K))\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends, but not after an initial ("K.") or a title ("Mr.", "U.N.")."""
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        if not _ABBREV.search(text[start : m.start()]):
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [p for p in out if p.strip()]
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+@dataclass
+class DraftSentence:
+    text: str
+    claim_ids: list[str]
+
+
+@dataclass
+class Draft:
+    sentences: list[DraftSentence]
+    raw: str
+    prompt_version: str
+    repairs: list[str] = field(default_factory=list)
+    prompt_claims: list[str] = field(default_factory=list)
+    model_seconds: float = 0.0
+    new_tokens: int = 0
+
+
+def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> list[Claim]:
+    """Claims worth summarizing, best first.
+
+    News puts what matters first, so position is the main prior; claims carrying a number or
+    a named source get a boost (they are what readers quote and what a summary must not launder),
+    fragments are demoted, and near-duplicates of an already chosen claim are skipped.
+    """
+    scored = []
+    for rank, c in enumerate(attribution.claims):
+        words = len(c.content.text.split())
+        score = 2.0 / (1 + rank / 2)
+        score += 1.0 if re.search(r"\d", c.content.text) else 0.0
+        score += 0.6 if c.kind != "unsourced" else 0.0
+        score += 0.3 * min(words, 25) / 25 - (1.0 if words < 6 else 0.0)
+        scored.append((score, rank, c))
+    chosen: list[Claim] = []
+    for _, _, c in sorted(scored, key=lambda t: (-t[0], t[1])):
+        words = _words(c.content.text)
+        if any(len(words & _words(o.content.text)) > 0.6 * max(1, min(len(words), len(_words(o.content.text)))) for o in chosen):
+            continue
+        chosen.append(c)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z0-9]{4,}", text)}
+
+
+_CUE_VERB = re.compile(r"^(?:did not|does not|didn't|would not|declined to) \w+|^\w+ed\b|^(?:said|told|wrote|says)\b", re.I)
+
+
+def attribution_prefix(claim: Claim, source: Source) -> str:
+    """How a summary sentence about this claim must begin: who said it, with a faithful verb."""
+    if claim.kind == "unsourced":
+        return ""
+    name = source.name[0].upper() + source.name[1:]
+    cue = " ".join(claim.cue.text.split()) if claim.cue else ""
+    if cue.lower().startswith("according to"):
+        return f"According to {source.name},"
+    m = _CUE_VERB.match(cue)
+    verb = m.group(0).lower() if m else "said"
+    return f"{name} {'said' if verb == 'told' else verb}"  # "told" needs an object: "X told reporters"
+
+
+def _context(doc: Document, claim: Claim, width: int = 220) -> str:
+    """The paragraph around a claim, clipped: gives the model the words the claim leans on."""
+    text = doc.text
+    start = text.rfind("\n", 0, claim.content.start) + 1
+    end = text.find("\n", claim.content.end)
+    end = len(text) if end < 0 else end
+    start = max(start, claim.content.start - width)
+    end = min(end, claim.content.end + width)
+    return " ".join(text[start:end].split())
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CLAIM_CHARS else text[: MAX_CLAIM_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def build_prompt(  # summarize.v1: one free-form call over the claim list
+    doc: Document, attribution: Attribution, options: SummarizeOptions, feedback: str | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
+    claims = sorted(select_claims(attribution), key=lambda c: c.content.start)
+    sources = {s.id: s for s in attribution.sources}
+    rows = [
+        {"id": c.id, "kind": c.kind, "source": sources[c.source_id].name, "content": _clip(c.content.text)}
+        for c in claims
+    ]
+    named = [r["source"] for r in rows if r["kind"] != "unsourced"]
+    messages = load("summarize.v1").render(
+        title=doc.title,
+        claims=rows,
+        max_sentences=options.max_sentences,
+        style=options.style,
+        example_source=named[0] if named else "The ministry",
+    )
+    if feedback:
+        messages[-1]["content"] += "\n\nYour previous summary had these problems; avoid them:\n" + feedback
+    return messages, [c.id for c in claims]
+
+
+def parse(raw: str, known_ids: set[str]) -> tuple[list[DraftSentence], list[str]]:
+    """Model text -> sentences with claim ids. Returns (sentences, repairs applied)."""
+    repairs: list[str] = []
+    text = raw.strip()
+    if text.startswith("```"):
+        text = re.sub(r"\A```\w*\n?|```\s*\Z", "", text).strip()
+        repairs.append("code fence removed")
+    loose = _TAG_LOOSE.sub(lambda m: "".join(f"[c{n.lstrip('c')}]" for n in re.findall(r"c?\d+", m.group(1))), text)
+    if loose != text:
+        repairs.append("claim tags normalised")
+        text = loose
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line or line.lower().startswith(("summary:", "here is", "here's")):
+            continue
+        # a run of claim tags closes a sentence; untagged text is split at sentence ends
+        for m in _TAGGED.finditer(line):
+            pieces += [m.group(0)] if _TAG.search(m.group(0)) else split_sentences(m.group(0))
+    sentences = []
+    for piece in pieces:
+        ids = _TAG.findall(piece)
+        body = _TAG.sub("", piece).strip()
+        if not re.search(r"[A-Za-z]", body):
+            continue
+        unknown = [i for i in ids if i not in known_ids]
+        if unknown:
+            repairs.append(f"unknown claim ids dropped: {', '.join(unknown)}")
+        ids = list(dict.fromkeys(i for i in ids if i in known_ids))
+        if body and body[-1] not in ".!?”\"":
+            body += "."
+        sentences.append(DraftSentence(text=body, claim_ids=ids))
+    return sentences, repairs
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    parts = split_sentences(text)
+    return parts[0].strip() if parts else text
+
+
+def summarize(
+    doc: Document,
+    attribution: Attribution,
+    options: SummarizeOptions,
+    backend: Backend,
+    *,
+    max_new_tokens: int,
+    time_budget_s: float | None = None,
+    feedback: str | None = None,
+    prompt_version: str = PROMPT_VERSION,
+) -> Draft:
+    prompt = load(prompt_version)
+    limit = min(max_new_tokens, prompt.params.get("max_new_tokens", max_new_tokens))
+    stop = tuple(prompt.params.get("stop", ()))
+    if prompt.params.get("mode") == "per_claim":
+        return _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback)
+    messages, ids = build_prompt(doc, attribution, options, feedback)
+    gen = backend.generate([messages], GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s))[0]
+    sentences, repairs = parse(gen.text, {c.id for c in attribution.claims})
+    return Draft(
+        sentences=sentences[: options.max_sentences],
+        raw=gen.text,
+        prompt_version=prompt_version,
+        repairs=repairs + (["extra sentences cut"] if len(sentences) > options.max_sentences else []),
+        prompt_claims=ids,
+        model_seconds=gen.seconds,
+        new_tokens=gen.new_tokens,
+    )
+
+
+def _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback) -> Draft:
+    """summarize.v2: the top claims, one forced-prefix sentence each, in one batched call."""
+    sources = {s.id: s for s in attribution.sources}
+    claims = sorted(select_claims(attribution, options.max_sentences), key=lambda c: c.content.start)
+    if not claims:
+        return Draft(sentences=[], raw="", prompt_version=prompt.version)
+    prompts, prefixes = [], []
+    for c in claims:
+        source = sources[c.source_id]
+        prefix = attribution_prefix(c, source)
+        messages = prompt.render(
+            source=source.name, description=source.description, content=_clip(c.content.text),
+            sentence=_context(doc, c), prefix=prefix,
+        )
+        if feedback:
+            messages[-1]["content"] += "\nAvoid these problems of an earlier attempt:\n" + feedback
+        prompts.append(messages)
+        prefixes.append(prefix)
+    gens = backend.generate(
+        prompts, GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s, prefixes=tuple(prefixes))
+    )
+    sentences, repairs = [], []
+    for c, g in zip(claims, gens):
+        text = _first_sentence(_TAG.sub("", g.text))
+        if g.stopped_by == "length":
+            repairs.append(f"{c.id}: cut at the token limit")
+        if text and text[-1] not in ".!?”\"":
+            text += "."
+        sentences.append(DraftSentence(text=text, claim_ids=[c.id]))
+    return Draft(
+        sentences=sentences,
+        raw="\n".join(g.text for g in gens),
+        prompt_version=prompt.version,
+        repairs=repairs,
+        prompt_claims=[c.id for c in claims],
+        model_seconds=max((g.seconds for g in gens), default=0.0),
+        new_tokens=sum(g.new_tokens for g in gens),
+    )
+
+
+_LOWER_FIRST = frozenset("a an the as about more most many some several there this that these those it its their our".split())
+
+
+def extractive_sentence(claim: Claim, source: Source) -> str:
+    """A summary sentence made only of article words: the claim with its attribution."""
+    content = " ".join(claim.content.text.split()).rstrip(" ,;:")
+    prefix = attribution_prefix(claim, source)
+    first = content.split(" ", 1)[0]
+    if prefix and first.lower() in _LOWER_FIRST:
+        content = first.lower() + content[len(first) :]  # "… said as many as", not "said As many as"
+    body = f"{prefix} {content}" if prefix else content[:1].upper() + content[1:]
+    return body if body[-1:] in ".!?”\"" else body + "."

@@ -1,0 +1,46 @@
+"""Shared test fixtures: the seed article, a fake-backend app for plumbing, the real model once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api.app import create_app
+from service.backends.fake import FakeBackend
+from service.config import ROOT, Settings, get_settings
+
+FIXTURES = ROOT / "eval" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    import json
+
+    return json.loads((FIXTURES / "nk-workers-russia.json").read_text(encoding="utf-8"))["text"]
+
+
+@pytest.fixture()
+def fake_settings(tmp_path: Path) -> Settings:
+    return Settings(backend="fake", cache_dir=tmp_path, max_input_chars=5000)
+
+
+@pytest.fixture()
+def fake_client(fake_settings: Settings):
+    with TestClient(create_app(fake_settings, backend=FakeBackend(), cache=False)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def real_backend():
+    """The default model, loaded once per session (converts the GGUF on a fresh machine)."""
+    from service.backends import load_backend
+
+    return load_backend(get_settings())
+
+
+@pytest.fixture(scope="session")
+def real_client(real_backend, tmp_path_factory):
+    settings = get_settings().model_copy(update={"cache_dir": tmp_path_factory.mktemp("cache")})
+    with TestClient(create_app(settings, backend=real_backend)) as client:
+        yield client
