@@ -106,15 +106,20 @@ def attribution_prefix(claim: Claim, source: Source) -> str:
     return f"{name} {'said' if verb == 'told' else verb}"  # "told" needs an object: "X told reporters"
 
 
-def _context(doc: Document, claim: Claim, width: int = 220) -> str:
-    """The paragraph around a claim, clipped: gives the model the words the claim leans on."""
+def _context(doc: Document, claim: Claim) -> str:
+    """The sentence(s) a claim sits in: the words it leans on, without its neighbours' claims."""
     text = doc.text
     start = text.rfind("\n", 0, claim.content.start) + 1
     end = text.find("\n", claim.content.end)
     end = len(text) if end < 0 else end
-    start = max(start, claim.content.start - width)
-    end = min(end, claim.content.end + width)
-    return " ".join(text[start:end].split())
+    pos, out = start, []
+    for piece in split_sentences(text[start:end]):
+        p_start = text.index(piece, pos)
+        p_end = p_start + len(piece)
+        pos = p_end
+        if p_end > claim.content.start and p_start < claim.content.end:
+            out.append(piece)
+    return " ".join(" ".join(out).split()) or " ".join(claim.content.text.split())
 
 
 def _clip(text: str) -> str:

@@ -99,8 +99,7 @@ def test_odd_quotes_never_crash(text):
     assert grounded(doc, att)
 
 
-def test_declined_to_comment():
+def test_declined_to_comment_is_not_an_attributed_claim():
+    # the hand-labelled fixtures treat a refusal to comment as the reporter's own statement
     doc, att = run("A spokesman for the company declined to comment on the report.")
-    c = attributed(att)[0]
-    assert c.cue.text == "declined to comment"
-    assert source_of(att, c).type in ("person", "organization")
+    assert attributed(att) == []

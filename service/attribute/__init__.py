@@ -136,7 +136,10 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
         for t in sd:
-            if t.pos_ == "PRON" and t.lower_ in PRONOUNS and t.lower_ not in ("who", "which", "that", "i", "me", "my", "you"):
+            # subject pronouns and his/her chain a referent forward; objects ("telling him") and
+            # their/its are too ambiguous to serve as antecedents
+            if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
+                                     or t.lower_ in ("his", "her") and t.dep_ == "poss"):
                 heads.add(t.i)
         for h in sorted(heads):
             m = make_mention(sd[h], i, s.start)

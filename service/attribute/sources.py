@@ -112,7 +112,10 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         kind = "person"
         name = " ".join(t.text for t in span if t.lower_ not in TITLES and t.pos_ == "PROPN") or h.text
     elif h.pos_ == "PROPN" and ent is None:
-        kind = "org" if any(t.lower_ in ("agency", "ministry", "company", "inc.", "corp.") for t in span) else "person"
+        # no NER label: a name with an organisation word is an org; a short plain name a person
+        orgish = any(t.lower_ in _ORG_WORDS for t in span)
+        propn = [t for t in span if t.pos_ == "PROPN"]
+        kind = "person" if not orgish and 2 <= len(propn) <= 3 else "org"
         name = " ".join(t.text for t in span if t.pos_ == "PROPN" and t.lower_ not in TITLES) or h.text
     gender = None
     for t in span:
@@ -161,3 +164,9 @@ def _strip_det(text: str) -> str:
         if text.endswith(pos):
             text = text[: -len(pos)]
     return text.strip()
+
+
+_ORG_WORDS = {"agency", "ministry", "company", "inc.", "corp.", "association", "chamber", "watch", "union",
+              "council", "board", "office", "service", "university", "institute", "party", "group", "herald",
+              "times", "post", "journal", "news", "bank", "federation", "committee", "court", "foundation",
+              "department", "bureau", "commission", "authority", "network", "press", "fund", "league"}
