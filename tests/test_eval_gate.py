@@ -1,0 +1,45 @@
+"""The CI gate: the eval suite on the real default model must meet eval/thresholds.toml.
+
+Runs every fixture through the real pipeline and model (summaries included), and the PolNeAR
+dev split (attribution only) when ../shared/polnear-dev is present. A regression fails CI.
+"""
+from __future__ import annotations
+
+import pytest
+
+from eval.adapters.polnear import DEFAULT_DIR
+from eval.runner import main
+from service import pipeline
+from service.config import get_settings
+
+pytestmark = pytest.mark.model
+
+
+class _Loaded:
+    """eval client over the session's already-loaded backend (the model loads once per run)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self._settings = get_settings()
+
+    def summarize(self, request):
+        return pipeline.run(request, self.backend, self._settings)
+
+    def model_info(self):
+        return self.backend.info
+
+    def settings(self):
+        return {"mode": "in-process (pytest gate)", **self._settings.model_dump(mode="json")}
+
+
+def test_fixture_gate_real_model(real_backend, tmp_path):
+    status = main(["--gate", "--quiet", "--out", str(tmp_path / "fixtures")],
+                  client_factory=lambda args, summarize: _Loaded(real_backend))
+    assert status == 0, "eval gate failed: see the table above and eval/thresholds.toml"
+
+
+def test_polnear_gate(tmp_path):
+    if not DEFAULT_DIR.is_dir():
+        pytest.skip("../shared/polnear-dev not present")
+    status = main(["polnear", "--gate", "--quiet", "--out", str(tmp_path / "polnear")])
+    assert status == 0, "PolNeAR gate failed: see the table above and eval/thresholds.toml"
