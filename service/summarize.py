@@ -83,6 +83,45 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
         chosen.append(c)
         if len(chosen) >= limit:
             break
+    return _with_disputes(chosen, attribution.claims, limit)
+
+
+_NUM = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUM.findall(text)}
+
+
+def disputes(claim: Claim, claims: list[Claim]) -> list[Claim]:
+    """Claims from other sources about the same thing with other numbers ("police said 40,
+    organisers said 200"): a summary giving one of them must give the other with its source."""
+    nums, words = _numbers(claim.content.text), _words(_NUM.sub(" ", claim.content.text))
+    if not nums or claim.kind == "unsourced":
+        return []
+    out = []
+    for o in claims:
+        if o.source_id == claim.source_id or o.kind == "unsourced":
+            continue
+        o_nums = _numbers(o.content.text)
+        if o_nums and o_nums != nums and len(words & _words(_NUM.sub(" ", o.content.text))) >= 2:
+            out.append(o)
+    return out
+
+
+def _with_disputes(chosen: list[Claim], claims: list[Claim], limit: int) -> list[Claim]:
+    """Swap the weakest plain claims for the other side of any disputed fact already chosen."""
+    chosen = list(chosen)
+    for c in list(chosen):
+        for other in disputes(c, claims)[:1]:
+            if other in chosen:
+                continue
+            plain = [x for x in reversed(chosen) if x is not c and not disputes(x, claims)]
+            if len(chosen) >= limit and not plain:
+                continue
+            if len(chosen) >= limit:
+                chosen.remove(plain[0])
+            chosen.append(other)
     return chosen
 
 
