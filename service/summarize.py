@@ -141,7 +141,8 @@ def attribution_prefix(claim: Claim, source: Source) -> str:
     if cue.lower().startswith("according to"):
         return f"According to {source.name},"
     m = _CUE_VERB.match(cue)
-    verb = m.group(0).lower() if m else "said"
+    passive = re.search(r"\bby\b", cue)  # "distributed by", "was announced by": the source is not the verb's subject
+    verb = m.group(0).lower() if m and not passive else "said"
     return f"{name} {'said' if verb == 'told' else verb}"  # "told" needs an object: "X told reporters"
 
 

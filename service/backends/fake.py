@@ -26,7 +26,8 @@ class FakeBackend:
         for i, messages in enumerate(prompts):
             self.calls.append(messages)
             prompt = messages[-1]["content"]
-            text = self._reply if self._reply is not None else self._answer(prompt, params.prefix(i))
+            # like a real backend, the returned text starts with the forced prefix
+            text = params.prefix(i) + self._reply if self._reply is not None else self._answer(prompt, params.prefix(i))
             out.append(Generation(text=text, prompt_tokens=len(prompt) // 4, new_tokens=len(text) // 4))
         return out
 

@@ -1,0 +1,66 @@
+"""Ingest: junk is reported as removed ranges; the text and its offsets never change."""
+from __future__ import annotations
+
+import pytest
+
+from service.ingest import find_junk, ingest
+
+BODY = (
+    "The council voted 7-2 on Tuesday to close the Kessel Street depot, ending a decade of debate.\n\n"
+    "“This is the right decision for the city,” said Ana Ruiz, the council’s chair, after the vote.\n"
+)
+
+
+def removed_texts(text: str) -> list[tuple[str, str]]:
+    return [(r.reason, text[r.start : r.end]) for r in find_junk(text)]
+
+
+@pytest.mark.parametrize(
+    "junk, reason",
+    [
+        ("Advertisement", "advertisement"),
+        ("Sponsored content: Try our new app today", "advertisement"),
+        ("We use cookies to improve your experience. Accept all cookies", "cookies"),
+        ("Sign up for our morning briefing", "newsletter"),
+        ("Read more: Depot plan stalls again", "related"),
+        ("Share on Facebook", "share"),
+        ("This article is for subscribers only.", "paywall"),
+        ("Photo: Ana Ruiz at the council meeting. Credit: Jo Bell for the Kessel Courier", "caption"),
+    ],
+)
+def test_junk_line_inside_body_is_removed(junk, reason):
+    paragraphs = BODY.split("\n\n")
+    text = paragraphs[0] + "\n\n" + junk + "\n\n" + paragraphs[1]
+    found = removed_texts(text)
+    assert (reason, junk) in found, found
+    # the article's own sentences are never removed
+    assert all("council voted" not in t and "Ana Ruiz, the council" not in t for _, t in found)
+
+
+def test_clean_article_has_nothing_removed():
+    assert find_junk(BODY) == []
+
+
+def test_seed_junk_is_removed_and_offsets_untouched(seed_text):
+    doc = ingest(text=seed_text)
+    assert doc.text == seed_text
+    removed = [seed_text[r.start : r.end] for r in doc.removed]
+    joined = "\n".join(removed).replace("\xa0", " ")  # the page uses no-break spaces
+    for junk in ["THE AMERICA ONE NEWS", "Sponsor:", "QWIKET: Elevate your fantasy game!", "NextImg:",
+                 "Thank you for your patience while we verify access.", "Already a subscriber? Log in.",
+                 "Want all of The Times? Subscribe."]:
+        assert junk in joined, junk
+    kept = " ".join(seed_text[s:e] for s, e in doc.kept()).replace("\xa0", " ")
+    assert "a Russian official said Tuesday" in kept
+    assert "Their labor violates U.N. Security Council sanctions" in kept
+    assert "Subscribe" not in kept and "Sponsor" not in kept
+
+
+def test_html_is_converted_and_junk_reported():
+    html = ("<html><head><title>x</title><script>var a=1;</script></head><body><nav>Home | World</nav>"
+            "<article><h1>Depot to close</h1>" + "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
+            + "<p>Advertisement</p></article><footer>© Kessel Courier</footer></body></html>")
+    doc = ingest(html=html)
+    assert doc.from_html
+    assert "council voted 7-2" in doc.text and "<p>" not in doc.text and "var a=1" not in doc.text
+    assert any(doc.text[r.start : r.end] == "Advertisement" for r in doc.removed)
