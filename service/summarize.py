@@ -272,7 +272,7 @@ def _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_bud
         prefix = attribution_prefix(c, source)
         messages = prompt.render(
             source=source.name, description=source.description, content=_clip(c.content.text),
-            sentence=_context(doc, c), prefix=prefix,
+            sentence=_context(doc, c), prefix=prefix, style=options.style,
         )
         if feedback:
             messages[-1]["content"] += "\nAvoid these problems of an earlier attempt:\n" + feedback

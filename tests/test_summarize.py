@@ -57,7 +57,7 @@ def test_prompt_versions_are_loadable_files():
 def test_v2_rendered_prompt_matches_golden():
     messages = load("summarize.v2").render(
         source="Police", description=None, content="40 people were arrested", sentence="Police said 40 people were arrested.",
-        prefix="Police said",
+        prefix="Police said", style="prose",
     )
     rendered = "\n".join(f"### {m['role']}\n{m['content']}" for m in messages) + "\n"
     golden = GOLDEN / "summarize.v2.txt"
