@@ -81,6 +81,8 @@ class ModelInfo(BaseModel):
 class DocumentInfo(BaseModel):
     text: str | None = None  # returned in full for html requests only
     length: int
+    title: str | None = None  # echoed from the request
+    url: str | None = None
     removed: list[Removed] = Field(default_factory=list)
 
 

@@ -37,10 +37,11 @@ def test_health_ready_model(fake_client):
 
 
 def test_summarize_shape_and_invariants(fake_client):
-    resp = fake_client.post("/v1/summarize", json={"text": ARTICLE})
+    resp = fake_client.post("/v1/summarize", json={"text": ARTICLE, "title": "Harbor Strike Ends", "url": "https://news.example/a"})
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert_invariants(body, ARTICLE)
+    assert body["document"]["title"] == "Harbor Strike Ends" and body["document"]["url"] == "https://news.example/a"
     assert len(body["id"]) == 64 and body["prompt_versions"] == {"summarize": "summarize.v2"}
     assert body["document"]["length"] == len(ARTICLE)
     assert {"ingest", "attribute", "summarize", "verify", "total"} <= set(body["timings_ms"])
