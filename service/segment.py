@@ -90,6 +90,9 @@ def _quotes(text: str, paras: list[Paragraph]) -> tuple[list[QuoteRegion], list[
                 continue  # the reopening mark of a quote running over paragraphs
             continued = False
             is_open = ch in OPENING or (ch == STRAIGHT and open_at is None)
+            if ch in CLOSING and open_at is None and (i == p.start or text[i - 1].isspace()) \
+                    and i + 1 < p.end and text[i + 1].isalnum():
+                is_open = True  # a closing mark typed as an opening one ("”We deserve better.”")
             if is_open:
                 if open_at is not None:
                     warnings.append(f"quote mark at {open_at} never closed before the next one at {i}")

@@ -45,6 +45,9 @@ def test_it_and_the_agency_resolve_to_the_organisation():
     ("A think tank in Washington said the sanctions were working.", "organization"),
     ("The company said its profits had doubled.", "organization"),
     ("Jane Doe said the sanctions were working.", "person"),
+    ("The Port Calder Authority said the terminal would reopen.", "government"),
+    ("The Ministry of Youth and Sport said the vote was valid.", "government"),
+    ("Two pediatricians at the city hospital said the outbreak was growing.", "anonymous"),
 ])
 def test_source_types(text, type_):
     pairs, _ = sources_by_claim(text)

@@ -61,3 +61,12 @@ def test_unbalanced_quotes_warn_not_crash(text):
     assert seg.warnings
     for q in seg.quotes:
         assert 0 <= q.start < q.end <= len(text)
+
+
+def test_closing_mark_typed_as_opening_mark_opens_a_quote():
+    from service.ingest import Document
+    from service.segment import segment
+
+    text = "”We deserve a better choice,” she said."
+    seg = segment(Document(text=text))
+    assert [(text[q.start:q.end], q.closed) for q in seg.quotes] == [("”We deserve a better choice,”", True)]

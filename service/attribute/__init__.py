@@ -17,6 +17,7 @@ from ..schema import Claim, Source, Span
 from ..segment import Segments
 from .claims import sentence_claims
 from .coref import Resolver, lede_cataphora
+from .layout import colon_paragraphs, dash_signatures, speaker_labels
 from .model import Mention, RawClaim
 from .source_types import source_type
 from .sources import PRONOUNS, make_mention
@@ -49,6 +50,9 @@ def attribute(doc: Document, segments: Segments) -> Attribution:
         if loose:
             dangling[i] = loose
     raw = _drop_nested(_dedupe(raw))
+    raw.extend(dash_signatures(sents, parsed, text, regions, raw))
+    raw.extend(colon_paragraphs(sents, text, regions, raw, dangling))
+    raw = _drop_nested(raw + speaker_labels(sents, parsed, text, regions, raw))
     raw.extend(_continuations(raw, dangling, sents, regions))
     raw = [c for c in raw if not _touches_removed(doc, c.content)]
     raw.sort(key=lambda c: (c.content[0], c.content[1]))
@@ -113,7 +117,7 @@ def _continuations(raw, dangling, sents, regions):
         for j in (i, i + 1):
             if j in dangling and (j == i or sents[j].paragraph == sents[i].paragraph):
                 cue, mention = dangling[j][0]
-                out.append(RawClaim("direct", q, cue, mention, i, "dangling", 0.85))
+                out.append(RawClaim("direct", q, cue, mention, j, "dangling", 0.85))
                 covered.append(q)
                 break
         else:

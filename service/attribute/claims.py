@@ -7,10 +7,24 @@ Rules, in the order they are tried for a cue verb (each why is in the code):
   4. some verbs report their object ("denied the allegations", "did not mention sending ...").
 Prepositional cues ("according to X") and framing phrases ("In a video distributed by X, ...")
 take the rest of the sentence as content and their object/agent as source.
+
+Beyond speech, news attribution (PolNeAR, PARC) also attributes what an agent believes, intends
+or judges. Those cues get lower confidence (0.6-0.75) than speech (0.9), since they are less
+often read as claims:
+  5. belief/intention/stance verbs (lexicons/stance_verbs.en.txt) with an agentive subject:
+     "X wants to Y", "X endorsed Y", "X called Y a Z", verb+preposition cues ("called for Y",
+     lexicons/cue_preps.en.txt) and passives with an agent ("Y was endorsed by X");
+  6. comment clauses: "as X put it", "Y, as critics predicted";
+  7. stance adjectives and nouns (lexicons/stance_nouns.en.txt): "X is confident that Y",
+     "X has been critical of Y", "X's claim that Y", "X expressed concern that Y";
+  8. records that show or find: "A new poll shows Y".
+Layout-marked attributions (speaker labels, "X added:" + paragraph, dash-signed quotes) are in
+layout.py.
 """
 from __future__ import annotations
 
-from .cues import CLAUSE_ONLY, OBJECT_CUES, cue_span, is_cue_verb, prep_cues
+from .cues import (CLAUSE_ONLY, NEEDS_CLAUSE, OBJECT_CUES, agentive, cue_prep, cue_span, is_cue_verb, is_stance_verb,
+                   document_nouns, prep_cues, stance_adjectives, stance_class, stance_nouns)
 from .lexicon import pairs
 from .model import Mention, RawClaim
 from .quotes import fix_open_mark, kind_of, snap, trim
@@ -51,26 +65,46 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     used_regions: set[tuple[int, int]] = set()
 
     for v in sd:
-        if not is_cue_verb(v) or _in(local, base + v.idx):
+        speech = is_cue_verb(v)
+        stance = not speech and is_stance_verb(v)
+        if not (speech or stance) or _in(local, base + v.idx):
             continue
         subj = subject_of(v)
         if subj is not None and _in(local, base + subj.idx):
             continue  # a speaker inside someone else's quotation
         if subj is not None and subj.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "X"):
             subj = None
+        if _as_clause(v):
+            continue  # "as X put it" / "as X noted": _as_claims
+        if stance:
+            # a belief, intention or stance is attributed only to someone who can hold it, and
+            # only when it is the clause's own statement: not the goal of another verb ("refused
+            # to dismiss"), a background relative clause ("X, who has urged ..., said") or a
+            # passive participle ("Asked about X, she said ...")
+            if subj is not None and _own_stance(v, subj):
+                found = _stance_claim(v, subj, sd, si, base, text, local)
+                if found is not None:
+                    claims.append(found)
+            continue
+        lemma = v.lemma_.lower()
+        if v.dep_ == "xcomp" and v.head.lemma_.lower() in ("decline", "refuse"):
+            continue  # "declined to say whether ...": a refusal states no claim (as "declined to comment")
         mention = make_mention(subj, si, base) if subj is not None else None
         cue = cue_span(v, base)
-        lemma = v.lemma_.lower()
         content = None
         rule = ""
         ccomps = [c for c in v.children if c.dep_ == "ccomp"]
+        if len(ccomps) > 1 and any(c.i > v.i for c in ccomps):
+            ccomps = [c for c in ccomps if c.i > v.i]  # "Writing that all agreed X won, Y noted that Z"
         if ccomps:
             c = ccomps[0]
             last = c.right_edge.i
             for cj in v.children:
                 if cj.dep_ == "conj" and cj.i > last and cj.pos_ in ("VERB", "AUX") and not is_cue_verb(cj) \
-                        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in cj.children):
-                    last = cj.right_edge.i  # "said it was X but had no power to ..." (same reported subject)
+                        and _continues_report(cj):
+                    # "said it was X but had no power to ..." (same reported subject), "says she
+                    # hopes to win, but she knows that ..." (a pronoun carries the report on)
+                    last = cj.right_edge.i
             toks = list(sd[c.left_edge.i : last + 1])
             content = _content_from_tokens(text, toks, base, local)
             rule = "ccomp"
@@ -80,6 +114,14 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
             e = base + sd[h.right_edge.i].idx + len(sd[h.right_edge.i].text)
             content = _finish(text, s, e, local)
             rule = "parataxis"
+        if content is None and stance_class(lemma) and subj is not None and _own_stance(v, subj) \
+                and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
+            # "called X “a disaster”": the object and its predicate, not only the quoted words
+            found = _stance_claim(v, subj, sd, si, base, text, local)
+            if found is not None:
+                used_regions.update(q for q in local if q[0] < found.content[1] and found.content[0] < q[1])
+                claims.append(found)
+                continue
         if content is None:
             # quotations outside the cue clause
             cue_lo = min(cue[0], mention.start if mention else cue[0])
@@ -118,6 +160,17 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
             if any(t.pos_ in ("VERB", "AUX") for t in tail) and len(tail) >= 4:
                 content = _finish(text, cue[1], base + tail[-1].idx + len(tail[-1].text), local)
                 rule = "tail"
+        if content is None and subj is not None and lemma in _EVIDENCE_VERBS and _is_record(subj):
+            # "A new poll shows a close race", "the video shows him with his hands raised"
+            found = _stance_claim(v, subj, sd, si, base, text, local, check_clause=False)
+            if found is not None:
+                claims.append(found)
+                continue
+        if content is None and subj is not None and _own_stance(v, subj) and (stance_class(lemma) or cue_prep(v) is not None):
+            found = _stance_claim(v, subj, sd, si, base, text, local)
+            if found is not None:
+                claims.append(found)
+                continue
         if content is None:
             dangling.append((cue, mention))
             continue
@@ -134,11 +187,235 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
                     claims.append(RawClaim("direct", q, cue, mention, si, "quote", 0.9))
             used_regions.update(q for q in local if q[0] < content[1] and content[0] < q[1])
         conf = {"ccomp": 0.9, "parataxis": 0.85, "object": 0.7, "tail": 0.7, "head": 0.75}.get(rule, 0.8)
+        if stance_class(lemma) == "belief" and lemma not in ("acknowledge", "conclude"):
+            conf = min(conf, 0.75)  # "X believes/thinks Y": a held view, less certain than a statement
         claims.append(RawClaim(kind, content, cue, mention, si, rule, conf))
 
     claims.extend(_prep_claims(sd, si, base, text, local))
     claims.extend(_frame_claims(sd, si, base, text, local, claims))
+    claims.extend(_as_claims(sd, si, base, text, local))
+    claims.extend(_adjective_claims(sd, si, base, text, local))
+    claims.extend(_noun_claims(sd, si, base, text, local))
     return claims, dangling
+
+
+def _as_clause(v) -> bool:
+    """'as X put it', 'as X noted', 'as critics predicted': a comment clause on its host clause."""
+    if v.dep_ != "advcl" or v.head is v or any(c.dep_ == "ccomp" for c in v.children):
+        return False
+    mark = next((c for c in v.children if c.dep_ == "mark"), None)
+    if mark is None or mark.lower_ != "as" or mark.i != v.left_edge.i:
+        return False
+    lemma = v.lemma_.lower()
+    if lemma == "put":
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in v.children)
+    if any(c.dep_ in ("dobj", "prep", "xcomp", "attr", "oprd", "dative") for c in v.children):
+        return False  # "as the Kremlin boasted of new steps": a clause with its own content ("while")
+    return is_cue_verb(v) or stance_class(lemma) in ("belief", "stance")
+
+
+def _as_claims(sd, si, base, text, local):
+    out = []
+    for v in sd:
+        if v.pos_ != "VERB" or not _as_clause(v) or _in(local, base + v.idx):
+            continue
+        subj = subject_of(v)
+        if subj is None or subj.i < v.left_edge.i or _in(local, base + subj.idx):
+            continue
+        h = v.head
+        lo, hi = h.left_edge.i, h.right_edge.i
+        while hi > lo and sd[hi].is_punct:
+            hi -= 1
+        if v.left_edge.i <= lo:
+            lo = v.right_edge.i + 1  # "As X put it, Y"
+        elif v.right_edge.i >= hi:
+            hi = v.left_edge.i - 1  # "Y, as X put it"
+        # else in the middle: the host clause with the comment inside, as for "Y, he said, Z"
+        content = _content_from_tokens(text, list(sd[lo : hi + 1]), base, local)
+        if content is None:
+            continue
+        cue = (base + v.idx, base + v.right_edge.idx + len(v.right_edge.text)) if v.lemma_.lower() == "put" \
+            else cue_span(v, base)
+        conf = 0.8 if is_cue_verb(v) or v.lemma_.lower() == "put" else 0.65
+        out.append(RawClaim(kind_of(text, content, local), content, cue, make_mention(subj, si, base), si, "as", conf))
+    return out
+
+
+def _complement(head, preps=("about", "of", "to", "that", "over", "on", "with", "in")):
+    """What a stance adjective or noun is about: its that-clause, to-infinitive or prepositional
+    object ("confident that X", "critical of X", "concern about X"). Returns (tokens, prep)."""
+    for c in sorted(head.children, key=lambda c: c.i):
+        if c.i < head.i:
+            continue
+        if c.dep_ in ("ccomp", "xcomp", "acl", "appos") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+            return c, None
+        if c.dep_ in ("ccomp", "xcomp") and head.pos_ == "ADJ":
+            return c, None
+        if c.dep_ == "prep" and c.lower_ in preps:
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                return obj, c
+    return None, None
+
+
+def _span_tokens(sd, tok, lo_char):
+    return [t for t in sd[tok.left_edge.i : tok.right_edge.i + 1]]
+
+
+def _adjective_claims(sd, si, base, text, local):
+    """'X is confident that Y', 'X has been critical of Y', 'X is worried about Y'."""
+    out = []
+    for a in sd:
+        if a.pos_ != "ADJ" or a.dep_ != "acomp" or a.lemma_.lower() not in stance_adjectives():
+            continue
+        be = a.head
+        if _in(local, base + a.idx):
+            continue
+        subj = subject_of(be)
+        if subj is None or _in(local, base + subj.idx) or not _own_stance(be, subj):
+            continue
+        comp, prep = _complement(a)
+        if comp is None:
+            continue
+        lo = min([be.i] + [c.i for c in be.children if c.dep_ in ("aux", "neg") and c.i < be.i and c.i > subj.i])
+        last = prep if prep is not None else a
+        cue = (base + sd[lo].idx, base + last.idx + len(last.text))
+        content = _content_from_tokens(text, [t for t in _span_tokens(sd, comp, cue[1]) if base + t.idx >= cue[1]], base, local)
+        if content is None:
+            continue
+        out.append(RawClaim(kind_of(text, content, local), content, cue, make_mention(subj, si, base), si, "adjective", 0.6))
+    return out
+
+
+# Verbs whose object noun is the subject's own statement ("expressed concern that", "made the claim")
+_LIGHT_VERBS = {"express", "make", "voice", "issue", "offer", "give", "share", "reiterate", "repeat", "raise",
+                "have", "deliver", "air", "renew", "float", "put", "stand", "take"}
+
+
+def _noun_claims(sd, si, base, text, local):
+    """"X's claim that Y", "the senator's warning about Y", "X expressed concern that Y"."""
+    out = []
+    for n in sd:
+        if n.pos_ != "NOUN" or n.lemma_.lower() not in stance_nouns() or _in(local, base + n.idx):
+            continue
+        comp, prep = _complement(n, preps=("about", "over", "on"))
+        if comp is None:
+            continue
+        holder = next((c for c in n.children if c.dep_ == "poss"), None)
+        if holder is None:
+            by = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            holder = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+        if holder is None and n.dep_ == "dobj" and n.head.lemma_.lower() in _LIGHT_VERBS:
+            holder = subject_of(n.head)
+        if holder is None or _in(local, base + holder.idx):
+            continue
+        if not (agentive(holder) or holder.lower_ in ("his", "her", "their", "our")):
+            continue
+        last = prep if prep is not None else n
+        cue = (base + n.idx, base + last.idx + len(last.text))
+        content = _content_from_tokens(text, [t for t in _span_tokens(sd, comp, cue[1]) if base + t.idx >= cue[1]], base, local)
+        if content is None:
+            continue
+        out.append(RawClaim(kind_of(text, content, local), content, cue, make_mention(holder, si, base), si, "noun", 0.6))
+    return out
+
+
+# Dependents of a stance verb that make up what is believed, intended or judged.
+_ARG_DEPS = ("dobj", "dative", "oprd", "xcomp", "ccomp", "attr", "acomp", "pcomp")
+# Prepositions that continue an object ("accused X of Y", "blamed X for Y", "described X as Y").
+_ARG_PREPS = ("as", "of", "for", "to", "with")
+_STANCE_CONF = {"belief": 0.65, "intention": 0.65, "stance": 0.6}
+
+
+def _continues_report(cj) -> bool:
+    """A clause coordinated with a cue verb after its complement still belongs to the report when
+    it has no subject of its own or a pronoun subject ("..., but she knows that ...")."""
+    subjs = [g for g in cj.children if g.dep_ in ("nsubj", "nsubjpass")]
+    return not subjs or (subjs[0].pos_ == "PRON" and subjs[0].lower_ not in ("i", "we", "you"))
+
+
+def _own_stance(v, subj) -> bool:
+    """A belief, intention or stance is attributed only to someone who can hold it, and only when
+    it is the clause's own statement: not the goal of another verb ("refused to dismiss", "declined
+    to comment on"), a background relative clause ("X, who has urged ..., said") or a passive
+    participle ("Asked about X, she said ...")."""
+    if not agentive(subj):
+        return False
+    if v.dep_ in ("xcomp", "relcl", "acl", "csubj", "pcomp") or (v.tag_ == "VBN" and v.dep_ == "advcl"):
+        return False
+    if v.dep_ == "advcl" and v.head.lemma_.lower() in ("decline", "refuse"):
+        return False
+    if v.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+        return False  # a purpose: "spoke on condition of anonymity to discuss X"
+    return True
+
+
+_EVIDENCE_VERBS = {"show", "find", "suggest", "indicate", "reveal", "confirm", "estimate", "project", "predict",
+                   "document", "detail", "describe", "put"}
+
+
+def _is_record(subj) -> bool:
+    """A poll, report, video or other record that can show or find something."""
+    return subj.pos_ == "NOUN" and (subj.lemma_.lower() in document_nouns() or subj.lemma_.lower() in
+                                    ("video", "footage", "photo", "image", "recording", "clip", "model", "forecast"))
+
+
+def _stance_claim(v, subj, sd, si, base, text, local, check_clause=True):
+    """'X believes Y', 'X wants to Y', 'X endorsed Y', 'X called Y a Z', 'X called for Y'.
+
+    The content is the verb's complement: its clause, its to-infinitive, or its object with any
+    predicate ("called the plan a disaster") or object preposition ("accused X of Y"); trailing
+    adjuncts of the verb (time, place, reason clauses) are not part of it. A verb+preposition cue
+    ("called for", "pointed to") takes the preposition into the cue and its object as content."""
+    lemma = v.lemma_.lower()
+    cue = cue_span(v, base)
+    prep = cue_prep(v)
+    args = []
+    if prep is not None:
+        cue = (cue[0], max(cue[1], base + prep.idx + len(prep.text)))
+        args = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    kids = sorted((c for c in v.children if c.i > v.i and (prep is None or c.i > prep.i)), key=lambda c: c.i)
+    for c in kids:
+        if c.dep_ in _ARG_DEPS:
+            args.append(c)
+        elif c.dep_ == "prep" and c.lower_ in _ARG_PREPS and (args or c.lower_ == "as"):
+            args.append(c)
+        elif c.dep_ in ("prt", "neg") or (c.dep_ in ("advmod", "npadvmod") and not args):
+            continue
+        else:
+            break
+    if not args:
+        return _passive_claim(v, sd, si, base, text, local)
+    deps = {a.dep_ for a in args} | {"as" for a in args if a.dep_ == "prep" and a.lower_ == "as"}
+    if any(g.dep_ in ("oprd", "dobj", "appos", "npadvmod") for a in args if a.dep_ == "dobj" for g in a.children) \
+            or any(a.dep_ == "dobj" and _in(local, base + sd[a.right_edge.i].idx) for a in args):
+        deps.add("oprd")  # "called climate change a hoax": the parser hangs the predicate on the object
+    if check_clause and prep is None and lemma in NEEDS_CLAUSE and not deps & {"ccomp", "xcomp", "oprd", "as"}:
+        return None
+    lo = min(a.left_edge.i for a in args)
+    hi = max(a.right_edge.i for a in args)
+    toks = [t for t in sd[lo : hi + 1] if base + t.idx >= cue[1]]
+    content = _content_from_tokens(text, toks, base, local)
+    if content is None:
+        return None
+    mention = make_mention(subj, si, base)
+    conf = _STANCE_CONF.get(stance_class(lemma) or "stance", 0.6)
+    return RawClaim(kind_of(text, content, local), content, cue, mention, si, "stance", conf)
+
+
+def _passive_claim(v, sd, si, base, text, local):
+    """'The nominee has been endorsed by dozens of papers': the agent holds a stance on the subject."""
+    agent = next((c for c in v.children if c.dep_ == "agent" and c.i > v.i), None)
+    patient = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    src = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+    if src is None or patient is None or not agentive(src) or _in(local, base + src.idx):
+        return None
+    lo = min([v.i] + [c.i for c in v.children if c.dep_ in ("aux", "auxpass", "neg") and patient.i < c.i < v.i])
+    cue = (base + sd[lo].idx, base + agent.idx + len(agent.text))
+    content = _content_from_tokens(text, list(sd[patient.left_edge.i : patient.right_edge.i + 1]), base, local)
+    if content is None:
+        return None
+    return RawClaim(kind_of(text, content, local), content, cue, make_mention(src, si, base), si, "passive", 0.6)
 
 
 def _prep_claims(sd, si, base, text, local):

@@ -9,6 +9,7 @@ is the object, not a subject.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import pairs, words
 
@@ -90,15 +91,125 @@ def cue_span(v, base: int) -> tuple[int, int]:
     return base + doc[lo].idx, base + doc[hi].idx + len(doc[hi].text)
 
 
+# ---- belief, intention and stance verbs (lexicons/stance_verbs.en.txt) ----
+
+# Pronouns that can hold a belief or a stance ("it" and demonstratives rarely do in news).
+AGENT_PRONOUNS = {"he", "she", "they", "we", "i", "you", "who"}
+# Stance lemmas that only count with a clause (or "X as Y", "X a Y"): too common otherwise
+# ("saw a rise", "knows the area", "called the meeting", "voted Tuesday").
+NEEDS_CLAUSE = {"know", "feel", "understand", "realize", "recognize", "assume", "conclude", "accept", "see",
+                "view", "consider", "doubt", "suspect", "call", "describe", "label", "brand", "dub",
+                "characterize", "vote", "rule", "agree", "decide", "think", "argue", "acknowledge", "admit",
+                "concede", "insist", "warn", "predict", "estimate", "emphasize", "stress", "thank", "credit",
+                "compare", "liken", "expect", "hope", "aim", "wish", "intend", "refuse", "demand",
+                "paint", "portray", "depict", "cast", "frame", "like", "love", "hate", "trust", "respect",
+                "address", "target", "quote", "ignore", "chant", "shout", "yell"}
+
+
+@lru_cache(maxsize=None)
+def _stance_table() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind, w in pairs("stance_verbs"):
+        out.setdefault(w, kind)
+    return out
+
+
+def stance_class(lemma: str) -> str | None:
+    return _stance_table().get(lemma)
+
+
+@lru_cache(maxsize=None)
+def source_nouns() -> frozenset[str]:
+    return frozenset(w for _, w in pairs("source_nouns")) | frozenset(w for w, _ in pairs("anaphors"))
+
+
+@lru_cache(maxsize=None)
+def _prep_table() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for lemma, prep in pairs("cue_preps"):
+        out.setdefault(lemma, set()).add(prep)
+    return out
+
+
+def is_stance_verb(t) -> bool:
+    if t.pos_ != "VERB" or t.dep_ in ("amod", "compound"):
+        return False
+    lemma = t.lemma_.lower()
+    return stance_class(lemma) is not None or lemma in _prep_table()
+
+
+def cue_prep(v):
+    """The preposition of a verb+preposition cue ("called for", "pointed to"), or None."""
+    preps = _prep_table().get(v.lemma_.lower())
+    if not preps:
+        return None
+    for c in v.children:
+        if c.i <= v.i or c.i > v.i + 2:
+            continue
+        if c.dep_ in ("prep", "prt") and c.lower_ in preps:
+            return c
+    return None
+
+
+_QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "many",
+               "most", "some", "majority", "minority", "half", "third", "quarter", "percent", "number", "group",
+               "all", "few", "several", "none", "each", "one", "two", "three"}
+
+
+def agentive(subj) -> bool:
+    """Can this subject hold a belief or take a stance (a person, organisation, role noun)?"""
+    if subj.lemma_.lower() in _QUANTITIES:
+        # "dozens of papers", "most of the experts", "a majority of voters": the group holds it
+        of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        return obj is not None and agentive(obj)
+    if subj.pos_ == "PRON":
+        return subj.lower_ in AGENT_PRONOUNS
+    if subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if subj.pos_ == "PROPN":
+        return True
+    lemma = subj.lemma_.lower()
+    if lemma in source_nouns():
+        return True
+    return subj.pos_ == "NOUN" and lemma.endswith(("er", "or", "ist", "ian", "ant", "ent", "man", "woman")) \
+        and lemma not in ("number", "center", "order", "matter", "paper", "report", "letter", "percent", "cent",
+                          "amendment", "statement", "document", "government", "department", "parliament")
+
+
+@lru_cache(maxsize=None)
+def _prep_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> prepositional cue phrases starting with it ("according" -> ("according", "to"))."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for k, p in pairs("cue_phrases"):
+        if k == "prep" and p != "per":  # "per" is too ambiguous ("per cent", "per year")
+            w = tuple(p.split())
+            out.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def prep_cues(doc) -> list:
     """Tokens starting a prepositional cue whose object is the source ("according to X")."""
-    phrases = [p.split() for k, p in pairs("cue_phrases") if k == "prep"]
+    phrases = _prep_phrases()
     out = []
     for t in doc:
-        for words_ in phrases:
+        for words_ in phrases.get(t.lower_, ()):
             n = len(words_)
-            if n == 1 and words_[0] == "per":
-                continue  # too ambiguous ("per cent", "per year")
-            if t.i + n <= len(doc) and [x.lower_ for x in doc[t.i : t.i + n]] == words_:
+            if t.i + n <= len(doc) and tuple(x.lower_ for x in doc[t.i : t.i + n]) == words_:
                 out.append((t, n))
     return out
+
+
+@lru_cache(maxsize=None)
+def stance_nouns() -> frozenset[str]:
+    return frozenset(w for k, w in pairs("stance_nouns") if k == "noun")
+
+
+@lru_cache(maxsize=None)
+def stance_adjectives() -> frozenset[str]:
+    return frozenset(w for k, w in pairs("stance_nouns") if k == "adj")
+
+
+@lru_cache(maxsize=None)
+def document_nouns() -> frozenset[str]:
+    return frozenset(w for k, w in pairs("source_nouns") if k == "document")

@@ -25,6 +25,11 @@ def source_type(e: Entity) -> str:
         return "anonymous"
     if e.kind == "person":
         return "person"
+    if e.kind == "org" and e.names and set(_tokens(" ".join(e.names))) & _STATE_NAME_WORDS \
+            and not re.search(r"\b(press|news)\s+(agency|service)\b", " ".join(e.names).lower()):
+        # "Ministry of Youth and Sport", "Port Calder Authority", "Estreli Embassy": the state, even when
+        # the name ends like a newspaper's
+        return "government"
     media = words("media_orgs")
     for n in e.names + [m.text for m in e.mentions]:
         low = n.lower().replace("’s", "").replace("'s", "").strip()
@@ -56,6 +61,11 @@ def source_type(e: Entity) -> str:
         return "government"
     if e.kind == "org" or heads & set(nouns["organization"]):
         return "organization"
+    if e.plural and not e.names and _personish(heads) and all(
+            m.kind != "generic" or _NUMBERED.match(m.text) for m in e.mentions if m.kind != "pronoun") \
+            and any(m.kind == "generic" for m in e.mentions) and not heads & {"official", "officials"}:
+        # a counted group of unnamed people ("Two pediatricians at the hospital") is anonymous
+        return "anonymous"
     if not e.plural and any(m.indefinite for m in e.mentions if m.kind == "generic") and _personish(heads):
         # an unnamed individual ("a government mediator", "a federation employee") is anonymous
         return "anonymous"
@@ -71,11 +81,15 @@ def source_type(e: Entity) -> str:
     return "organization" if not e.plural else "person"
 
 
+_STATE_NAME_WORDS = {"ministry", "embassy", "authority", "government", "department", "parliament", "senate",
+                     "congress", "kremlin", "police"}
+_NUMBERED = re.compile(r"^(two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s", re.IGNORECASE)
 _MEDIA_NAME_ENDINGS = {"herald", "gazette", "tribune", "chronicle", "courier", "times", "post", "journal",
                        "daily", "telegraph", "observer", "lantern", "sport", "news", "tv", "radio", "wire"}
 _GOV_NAME_WORDS = {"ministry", "police", "kremlin", "department", "government", "regulator", "inspectorate",
                    "directorate", "bureau", "parliament", "senate", "congress", "court", "army", "military",
-                   "service", "office", "administration", "protection", "commission"}
+                   "service", "office", "administration", "protection", "commission", "authority", "embassy",
+                   "agency", "council"}
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ant", "ent")
 _NOT_PERSON = {"center", "council", "paper", "newspaper", "report", "letter", "order", "poster", "government",
                "department", "parliament", "monitor", "regulator", "bureau", "statement", "document", "agent"}

@@ -1,0 +1,143 @@
+"""Attributions marked by layout rather than by a reporting verb.
+
+  * speaker labels: a paragraph that opens with a name and a colon ("SMITH: Well, look ...",
+    "Sanders: Clinton must focus on jobs") — transcripts and headline style; the name is the
+    source, the colon the cue, the rest of the paragraph the content;
+  * a cue that ends its paragraph with a colon ("The governor added:") introduces the whole next
+    paragraph, quoted or not;
+  * a quotation signed with a dash ("“We deserve better.” ― Ana Ruiz"), as in reader comments,
+    testimonials and epigraphs.
+Each needs the name to look like a name on the parse (a proper noun or a PERSON/ORG entity), so
+"WASHINGTON: ..." datelines and "Update: ..." notes are not speakers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .model import RawClaim
+from .quotes import kind_of, trim
+from .sources import make_mention
+
+_LABEL = re.compile(r"^[\"“'‘]?\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+\S")
+_DASH = re.compile(r"^[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*(?=[A-Z])")
+_NAME_ENTS = ("PERSON", "ORG", "NORP")
+_INVERTED = {"said", "says", "added", "adds", "wrote", "writes", "asked", "asks", "noted", "notes", "explained"}
+
+
+def _token_at(sd, base: int, pos: int):
+    for t in sd:
+        if base + t.idx <= pos < base + t.idx + len(t.text):
+            return t
+    return None
+
+
+def _name_head(tokens, names: frozenset[str] = frozenset()):
+    """The head of a name made of these tokens, if they look like one: proper nouns or words the
+    article uses elsewhere inside a PERSON/ORG name ("Sanders: ..." parsed as a common noun)."""
+    toks = [t for t in tokens if not t.is_punct]
+    if not toks:
+        return None
+    if any(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in toks):
+        return None
+    if not all(t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTS or t.lower_ in names for t in toks):
+        return None
+    return toks[-1]
+
+
+def name_words(parsed) -> frozenset[str]:
+    """Lower-cased words that occur inside PERSON/ORG entities anywhere in the article."""
+    return frozenset(t.lower_ for sd in parsed for e in sd.ents if e.label_ in ("PERSON", "ORG") for t in e
+                     if t.is_alpha and t.is_title)
+
+
+def _overlaps(span, claims) -> bool:
+    return any(c.content[0] < span[1] and span[0] < c.content[1] for c in claims)
+
+
+def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
+    names = name_words(parsed)
+    found = []
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        m = _LABEL.match(text[s.start : s.end])
+        if not m:
+            continue
+        if i > 0 and sents[i - 1].paragraph == s.paragraph and m.group(1).split()[0].lower() not in _INVERTED:
+            continue  # a speaker label opens its paragraph; "Said X:" may come anywhere
+        label = [t for t in sd if s.start + m.start(1) <= s.start + t.idx < s.start + m.end(1)]
+        found.append((i, s, m, label))
+    # an all-caps label is a transcript speaker when it labels several paragraphs ("SMITH: ...")
+    caps = {}
+    for _, _, m, _ in found:
+        if m.group(1).isupper():
+            caps[m.group(1)] = caps.get(m.group(1), 0) + 1
+    out: list[RawClaim] = []
+    for i, s, m, label in found:
+        known = names | ({t.lower_ for t in label} if caps.get(m.group(1), 0) >= 2 else set())
+        colon = text.index(":", s.start + m.end(1))
+        cue = (colon, colon + 1)
+        if len(label) > 1 and label[0].lower_ in _INVERTED:
+            # "Said Ellis: ..." / "Added the mayor: ..."
+            cue = (s.start + label[0].idx, s.start + label[0].idx + len(label[0].text))
+            label = label[1:]
+        head = _name_head(label, frozenset(known))
+        if head is None:
+            continue
+        para_end = max(x.end for x in sents if x.paragraph == s.paragraph)
+        if label and cue[0] != colon:
+            para_end = s.end  # "Said X: ..." introduces its own sentence
+        content = trim(text, colon + 1, para_end)
+        if content[1] - content[0] < 12:
+            continue
+        mention = make_mention(head, i, s.start)
+        first = s.start + label[0].idx
+        if mention.start < first < mention.end:  # the NP swallowed the inverted verb ("Said Ellis")
+            mention = replace(mention, start=first, text=text[first : mention.end])
+        out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "label", 0.7))
+    return out
+
+
+def colon_paragraphs(sents, text, regions, raw, dangling) -> list[RawClaim]:
+    """'X added:' at the end of a paragraph -> the next paragraph is what X added."""
+    out: list[RawClaim] = []
+    for i, cues in dangling.items():
+        s = sents[i]
+        if not text[s.start : s.end].rstrip().endswith(":"):
+            continue
+        if i + 1 >= len(sents) or sents[i + 1].paragraph != s.paragraph + 1:
+            continue
+        nxt = [x for x in sents if x.paragraph == s.paragraph + 1]
+        content = trim(text, nxt[0].start, nxt[-1].end)
+        if content[1] <= content[0] or _overlaps(content, raw + out):
+            continue
+        cue, mention = cues[-1]
+        out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "colon", 0.8))
+    return out
+
+
+def dash_signatures(sents, parsed, text, regions, raw) -> list[RawClaim]:
+    """'“...” ― Name': the signed quotation is the named person's."""
+    out: list[RawClaim] = []
+    for qs, qe in regions:
+        m = _DASH.match(text[qe : qe + 12])
+        if not m:
+            continue
+        i = next((k for k, s in enumerate(sents) if s.start <= qe < s.end or s.start <= qe + m.end() < s.end), None)
+        if i is None:
+            continue
+        s, sd = sents[i], parsed[i]
+        first = _token_at(sd, s.start, qe + m.end())
+        if first is None:
+            continue
+        name = []
+        for t in sd[first.i :]:
+            if t.pos_ == "PROPN" or (t.ent_type_ == "PERSON" and not t.is_punct) or (t.is_title and t.is_alpha):
+                name.append(t)
+            else:
+                break
+        head = _name_head(name)
+        if head is None or _overlaps((qs, qe), raw + out):
+            continue
+        cue = (qe + m.start(1), qe + m.end(1))
+        out.append(RawClaim("direct", (qs, qe), cue, make_mention(head, i, s.start), i, "signature", 0.75))
+    return out
