@@ -53,7 +53,7 @@ def _junk_patterns() -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
-_SENTENCE_END = re.compile(r"[.!?…”\"’)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…”\"’')]\s*$")  # '' closes quotes in some wire copy
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 
 

@@ -64,3 +64,12 @@ def test_html_is_converted_and_junk_reported():
     assert doc.from_html
     assert "council voted 7-2" in doc.text and "<p>" not in doc.text and "var a=1" not in doc.text
     assert any(doc.text[r.start : r.end] == "Advertisement" for r in doc.removed)
+
+
+def test_wire_dateline_and_double_apostrophe_quotes_are_body():
+    text = (
+        "WASHINGTON (AP) — The council met on Monday to debate the budget for the coming year.\n\n"
+        "''We will not cut the clinics,'' the chair said after the vote on Monday evening.\n\n"
+        "''It is a fair budget for every district in the city,'' she added later that night.''\n"
+    )
+    assert find_junk(text) == []
