@@ -79,7 +79,8 @@ class Counts:
     must_attribute_total: int = 0
     must_attribute_ok: int = 0
     must_not_state_total: int = 0
-    must_not_state_suspects: int = 0
+    must_not_state_suspects: int = 0  # a sentence contains the phrase
+    must_not_state_violations: int = 0  # ... and does not name the source of a claim it cites
     summary_numbers: int = 0
     unsupported_numbers: int = 0
     summary_names: int = 0
@@ -133,6 +134,7 @@ def aggregate(counts: Counts) -> dict[str, float | int | None]:
     m["must_attribute_rate"] = ratio(c.must_attribute_ok, c.must_attribute_total)
     has_summary = c.summaries > 0
     m["must_not_state_suspects"] = c.must_not_state_suspects if has_summary else None
+    m["must_not_state_violations"] = c.must_not_state_violations if has_summary else None
     m["unsupported_numbers"] = c.unsupported_numbers if has_summary else None
     m["unsupported_names"] = c.unsupported_names if has_summary else None
     m["accuracy_conf_hi"] = ratio(c.conf_hi_correct, c.conf_hi_total)
@@ -452,9 +454,15 @@ def _score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: 
                 out.summary_problems.append(f"must_attribute unattributed: {ma.fact} (wants {ma.source})")
         for phrase in spec.must_not_state:
             c.must_not_state_total += 1
-            if any(_phrase_in(phrase, s) for s in sentences):
-                c.must_not_state_suspects += 1
-                out.summary_problems.append(f"must_not_state suspect: {phrase}")
+            carriers = [s for s in response.summary if _phrase_in(phrase, s.text)]
+            if not carriers:
+                continue
+            c.must_not_state_suspects += 1
+            if all(_names_cited_source(s, response) for s in carriers):
+                out.summary_problems.append(f"must_not_state suspect (attributed): {phrase}")
+            else:
+                c.must_not_state_violations += 1
+                out.summary_problems.append(f"must_not_state VIOLATION (stated as fact): {phrase}")
     doc_numbers = _numbers(doc)
     doc_norm = unicodedata.normalize("NFKC", doc).replace("’", "'")
     for sent in sentences:
@@ -472,6 +480,23 @@ def _score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: 
                 if not re.search(r"(?<!\w)" + re.escape(word.replace("’", "'")) + r"(?!\w)", doc_norm):
                     c.unsupported_names += 1
                     out.summary_problems.append(f"name not in article: {word}")
+
+
+def _names_cited_source(sentence, response: SummarizeResponse) -> bool:
+    """The sentence cites an attributed claim and names its source (the head word of the name,
+    e.g. 'commission' for "Meridia's Central Election Commission", or the whole name)."""
+    claims = {cl.id: cl for cl in response.claims}
+    sources = {s.id: s for s in response.sources}
+    words = set(name_tokens(sentence.text))
+    for cid in sentence.claim_ids:
+        cl = claims.get(cid)
+        src = sources.get(cl.source_id) if cl else None
+        if cl is None or cl.kind not in ATTRIBUTED_KINDS or src is None:
+            continue
+        toks = name_tokens(src.name)
+        if toks and toks[-1] in words:
+            return True
+    return False
 
 
 def failed_article(gold: GoldArticle, error: str) -> ArticleScore:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT / "eval" / "reports"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
-SUMMARY_METRICS = ("must_mention_coverage", "must_attribute_rate", "must_not_state_suspects",
+SUMMARY_METRICS = ("must_mention_coverage", "must_attribute_rate", "must_not_state_suspects", "must_not_state_violations",
                    "unsupported_numbers", "unsupported_names")
 
 

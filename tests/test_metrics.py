@@ -252,6 +252,7 @@ def test_summary_checks():
     assert (c.must_mention_hit, c.must_mention_total) == (2, 3)  # 5000 == 5,000; Kursk missing
     assert (c.must_attribute_ok, c.must_attribute_total) == (1, 2)  # sanctions sentence names no officials
     assert (c.must_not_state_suspects, c.must_not_state_total) == (1, 1)  # case- and whitespace-fuzzy
+    assert c.must_not_state_violations == 1  # that sentence cites no claim: stated as fact
     assert c.unsupported_numbers == 1  # 12; 5000 is in the article as 5,000
     assert c.unsupported_names == 1  # Vladivostok
     m = aggregate(c)
@@ -266,3 +267,15 @@ def test_confidence_calibration_buckets():
     ], [("s1", "Shoigu", "person", [])])
     c = score_article(gold, r).counts
     assert (c.conf_hi_total, c.conf_hi_correct, c.conf_lo_total, c.conf_lo_correct) == (1, 1, 1, 0)
+
+
+def test_must_not_state_attributed_is_a_suspect_not_a_violation():
+    gold = from_fixture(seed_fixture(must_not_state=["send 5,000 workers"]))
+    sources = [("s1", "Sergei K. Shoigu", "person", []), REPORTER]
+    named = score_article(gold, response(SEED, [seed_claim("s1", None)], sources,
+                                         summary=[("Shoigu said Kim agreed to send 5,000 workers.", ["c1"])])).counts
+    assert (named.must_not_state_suspects, named.must_not_state_violations) == (1, 0)
+    # same claim cited, but the sentence does not name its source: a violation
+    bare = score_article(gold, response(SEED, [seed_claim("s1", None)], sources,
+                                        summary=[("Kim agreed to send 5,000 workers.", ["c1"])])).counts
+    assert (bare.must_not_state_suspects, bare.must_not_state_violations) == (1, 1)
