@@ -357,6 +357,11 @@ def write_reports(result: "RunResult", out: Path) -> None:
     (out / "report.json").write_text(json.dumps(to_json(result), indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     (out / "report.md").write_text(to_markdown(result), encoding="utf-8")
     (out / "report.html").write_text(to_html(result), encoding="utf-8")
+    # raw responses, so a scoring change can be checked without another model run
+    with open(out / "responses.jsonl", "w", encoding="utf-8") as f:
+        for article_id, resp in result.responses.items():
+            if resp is not None:
+                f.write(json.dumps({"article": article_id, "response": resp.model_dump(mode="json")}, ensure_ascii=False) + "\n")
 
 
 def print_summary(result: "RunResult", out: Path) -> None:

@@ -72,7 +72,7 @@ def run_main(tmp_path: Path, *extra: str, client=None, thresholds: str | None = 
 def test_perfect_service_scores_full_marks_and_writes_three_files(tmp_path, capsys):
     code, rep, out = run_main(tmp_path, client=EchoClient())
     assert code == 0
-    assert {p.name for p in out.iterdir()} == {"report.json", "report.md", "report.html"}
+    assert {p.name for p in out.iterdir()} == {"report.json", "report.md", "report.html", "responses.jsonl"}
     m = rep["metrics"]
     for k in ("content_f1_lenient", "content_f1_exact", "content_f1_strict", "source_accuracy", "cue_accuracy", "grounding"):
         assert m[k] == 1.0, k
