@@ -75,3 +75,79 @@ def test_no_claims_inside_removed_ranges():
     att = attribute(doc, segment(doc))
     for c in att.claims:
         assert not any(r.start < c.content.end and c.content.start < r.end for r in doc.removed)
+
+
+@pytest.mark.parametrize("text,type_", [
+    ("A Tundra spokesman said the app would be fixed.", "organization"),  # a spokesperson speaks for the body
+    ("A spokeswoman for Marlow Foods said the recall was voluntary.", "organization"),
+    ("A spokesman for the ministry said the drills were routine.", "government"),
+    ("A factory employee said the line had stopped.", "anonymous"),  # an unnamed individual
+    ("Economists at Westfold Bank said inflation would ease.", "organization"),
+    ("Harlow Watch, a group that opposes the plan, said the vote was rigged.", "organization"),
+    ("The Council of Coastal Nations said the talks would resume.", "organization"),
+    ("The City Council said the vote was valid.", "government"),
+    ("The Global Water Agency said the river was polluted.", "organization"),
+    ("The Youth and Sport Ministry said the vote was valid.", "government"),
+])
+def test_source_types_by_role_and_description(text, type_):
+    pairs, _ = sources_by_claim(text)
+    assert pairs and pairs[0][1].type == type_
+
+
+def test_place_name_does_not_absorb_bodies_named_after_it():
+    text = ("Dunmore is a river town. The Dunmore Water Board said the river was clean. "
+            "The Dunmore Anglers Association said the fish were dying.")
+    pairs, _ = sources_by_claim(text)
+    assert [s.name for _, s in pairs] == ["Dunmore Water Board", "Dunmore Anglers Association"]
+
+
+def test_modified_description_is_not_an_anaphor():
+    # "the city's mayor" names someone new, not the last person mentioned
+    text = ("Jun Hale, an analyst at Brightline, said costs would rise. "
+            "The city's mayor said the plan was affordable.")
+    pairs, _ = sources_by_claim(text)
+    assert pairs[0][1].name == "Jun Hale" and pairs[1][1].name != "Jun Hale"
+
+
+def test_report_is_not_the_body_that_wrote_it():
+    text = ("The Harbor Company said profits rose. "
+            "The report said the harbor needed dredging.")
+    pairs, _ = sources_by_claim(text)
+    assert pairs[1][1].type == "document"
+
+
+def test_directorate_resolves_to_its_named_body_and_description_types_it():
+    text = ("The National Signals Directorate, the country’s intelligence agency, said the attack came from abroad. "
+            "The directorate said it had warned the hospital.")
+    pairs, _ = sources_by_claim(text)
+    assert {s.name for _, s in pairs} == {"National Signals Directorate"}
+    assert pairs[0][1].type == "intelligence"
+
+
+@pytest.mark.parametrize("text,mention", [
+    # parse errors around appositions: the verb loses its subject
+    ("The lead prosecutor, Aurel Venn, acknowledged in court that one of the two builders is cooperating.",
+     "The lead prosecutor"),
+    ("Aino Sarkis, a hydrologist at the institute who co-wrote the report, argued that higher levees would push the water downstream.",
+     "Aino Sarkis"),
+    ("“We have been driving long shifts,” the union's president, Dana Whitcombe, told reporters outside the depot.",
+     "the union's president"),
+])
+def test_subject_cut_off_by_apposition(text, mention):
+    doc, att = run(text)
+    c = attributed(att)[0]
+    assert c.source_mention is not None and c.source_mention.text == mention
+    assert source_of(att, c).type == "person"
+
+
+def test_role_noun_with_apposed_name_is_that_person():
+    text = "The City Council's clerk, Ronan Bexley, confirmed that the vote would go ahead."
+    pairs, _ = sources_by_claim(text)
+    assert pairs[0][1].name == "Ronan Bexley" and pairs[0][1].type == "person"
+
+
+def test_one_of_them_is_a_member_of_the_group():
+    text = ("Two intelligence officials said the attack came from abroad. "
+            "One of them said the hackers had been inside the network for months.")
+    pairs, _ = sources_by_claim(text)
+    assert len({s.id for _, s in pairs}) == 1 and pairs[1][1].type == "intelligence"

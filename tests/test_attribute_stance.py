@@ -40,6 +40,7 @@ def test_stance_content_cue_source(text, content, cue, mention):
     "Asked about the delay, the mayor shrugged.",  # a passive participle
     "It seems likely to rain on Sunday.",
     "The city is open on Sundays.",
+    "The council voted on Monday.",  # a date is not what was voted on
 ])
 def test_no_stance_claim(text):
     doc, att = run(text)
@@ -144,3 +145,54 @@ def test_inverted_said_with_colon():
     c = attributed(att)[0]
     assert (c.kind, c.cue.text, c.source_mention.text) == ("direct", "Said", "Ellis")
     assert grounded(doc, att)
+
+
+# Cue classes added from the PARC/PolNeAR categories: evidence, cognition, speech, judgement.
+@pytest.mark.parametrize("text,content,cue,mention", [
+    ("Polling averages show Ortiz with a narrow lead.", "Ortiz with a narrow lead", "show", "Polling averages"),
+    ("Ms. Ortiz reckons the deal is dead.", "the deal is dead", "reckons", "Ms. Ortiz"),
+    ("The mayor spoke about the flood at length.", "the flood", "spoke about", "The mayor"),
+    ("A House panel voted to hold the aide in contempt.", "to hold the aide in contempt", "voted", "A House panel"),
+])
+def test_added_cue_classes(text, content, cue, mention):
+    doc, att = run(text)
+    c = attributed(att)[0]
+    assert (c.content.text, c.cue.text, c.source_mention.text) == (content, cue, mention)
+    assert grounded(doc, att)
+
+
+@pytest.mark.parametrize("text", [
+    "Staff had been told not to speak to the press.",  # a passive cue names the hearer, not the speaker
+    "Protesters tried to stop the crews from clearing the trees.",  # an attempt is an action, not a stance
+    "The account lists no owner and was created last month.",  # "list" is no reporting verb
+])
+def test_no_claim_for_non_attributions(text):
+    doc, att = run(text)
+    assert attributed(att) == []
+
+
+def test_quotation_inside_the_complement_makes_a_mixed_claim():
+    # the quoted words are part of what was tweeted, not the whole of it
+    doc, att = run("Mr. Lee tweeted that the senator was “disgusting” and “a fraud.”")
+    c = attributed(att)[0]
+    assert (c.kind, c.content.text, c.cue.text) == ("mixed", "the senator was “disgusting” and “a fraud.”", "tweeted")
+
+
+def test_prepositional_cue_is_not_a_quote_first_clause():
+    # "According to X" is no clause reported by the verb after it; both cues must not cancel out
+    doc, att = run("According to the agency, the board also discussed raising reserve requirements for banks.")
+    c = attributed(att)[0]
+    assert (c.cue.text, c.source_mention.text) == ("According to", "the agency")
+
+
+def test_reporting_verb_mistagged_as_noun():
+    # the tagger sometimes reads "Ortiz maintains" as a noun phrase; simulate that parse
+    from service.attribute.claims import _mistagged_claims
+    from service.nlp import load_pipeline
+    text = "Ortiz maintains that the emails were never classified."
+    sd = load_pipeline()(text)
+    sd[1].pos_ = "NOUN"
+    sd[1].tag_ = "NNS"
+    out = _mistagged_claims(sd, 0, 0, text, [], [])
+    assert [(text[c.content[0]:c.content[1]], text[c.cue[0]:c.cue[1]], c.mention.text) for c in out] == [
+        ("the emails were never classified", "maintains", "Ortiz")]

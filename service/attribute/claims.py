@@ -23,12 +23,15 @@ layout.py.
 """
 from __future__ import annotations
 
-from .cues import (CLAUSE_ONLY, NEEDS_CLAUSE, OBJECT_CUES, agentive, cue_prep, cue_span, is_cue_verb, is_stance_verb,
+from dataclasses import replace
+from functools import lru_cache
+
+from .cues import (CLAUSE_ONLY, NEEDS_CLAUSE, OBJECT_CUES, agentive, cue_prep, cue_span, cue_verbs, is_cue_verb, is_stance_verb,
                    document_nouns, prep_cues, stance_adjectives, stance_class, stance_nouns)
 from .lexicon import pairs
 from .model import Mention, RawClaim
 from .quotes import fix_open_mark, kind_of, snap, trim
-from .sources import make_mention, subject_of
+from .sources import make_mention, stranded_subject, subject_of
 
 
 def _char(t, base):
@@ -70,6 +73,8 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
         if not (speech or stance) or _in(local, base + v.idx):
             continue
         subj = subject_of(v)
+        if subj is None:
+            subj = stranded_subject(v)
         if subj is not None and _in(local, base + subj.idx):
             continue  # a speaker inside someone else's quotation
         if subj is not None and subj.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "X"):
@@ -123,6 +128,14 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
                 claims.append(found)
                 continue
         if content is None:
+            # a quotation inside the verb's own complement ("tweeted that Machado was “disgusting”",
+            # "called the remarks “a wake-up call” to his supporters"): the whole complement, mixed
+            mixed = _complement_with_quote(v, cue, base, text, local)
+            if mixed is not None:
+                used_regions.update(q for q in local if q[0] < mixed[1] and mixed[0] < q[1])
+                claims.append(RawClaim(kind_of(text, mixed, local), mixed, cue, mention, si, "mixed", 0.85))
+                continue
+        if content is None:
             # quotations outside the cue clause
             cue_lo = min(cue[0], mention.start if mention else cue[0])
             cue_hi = max(cue[1], mention.end if mention else cue[1])
@@ -149,7 +162,7 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
             # quote-first reported speech the parser left unattached ("X has cut the flow ...,
             # the minister said"): the clause before the source is the content
             head = [t for t in sd[: subj.left_edge.i] if not t.is_punct]
-            if len(head) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in head):
+            if len(head) >= 4 and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in head):  # a finite clause
                 content = _finish(text, base + head[0].idx, base + head[-1].idx + len(head[-1].text), local)
                 rule = "head"
         if content is None and lemma not in CLAUSE_ONLY and lemma not in OBJECT_CUES and subj is not None and subj.i < v.i \
@@ -191,12 +204,72 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
             conf = min(conf, 0.75)  # "X believes/thinks Y": a held view, less certain than a statement
         claims.append(RawClaim(kind, content, cue, mention, si, rule, conf))
 
+    claims.extend(_mistagged_claims(sd, si, base, text, local, claims))
     claims.extend(_prep_claims(sd, si, base, text, local))
     claims.extend(_frame_claims(sd, si, base, text, local, claims))
     claims.extend(_as_claims(sd, si, base, text, local))
     claims.extend(_adjective_claims(sd, si, base, text, local))
     claims.extend(_noun_claims(sd, si, base, text, local))
     return claims, dangling
+
+
+@lru_cache(maxsize=None)
+def _cue_forms() -> frozenset[str]:
+    """Finite forms of the speech cue verbs ("maintains", "claimed"), to catch them mis-tagged as nouns."""
+    out = set()
+    for w in cue_verbs():
+        out.add(w + "es" if w.endswith(("s", "sh", "ch", "x", "z")) else w[:-1] + "ies" if w.endswith("y") and w[-2] not in "aeiou" else w + "s")
+        out.add(w + "d" if w.endswith("e") else w[:-1] + "ied" if w.endswith("y") and w[-2] not in "aeiou" else w + "ed")
+    return frozenset(out)
+
+
+def _mistagged_claims(sd, si, base, text, local, found):
+    """A reporting verb the tagger read as a noun right after a name or pronoun ("Clinton maintains
+    that ...", parsed as the noun phrase "Clinton maintains"): the name is the source and the
+    that-clause the content. Only bare forms directly followed by "that" count."""
+    out = []
+    for t in sd:
+        if t.pos_ not in ("NOUN", "PROPN") or t.lower_ not in _cue_forms() or t.i + 2 >= len(sd) or t.i == 0:
+            continue
+        if sd[t.i + 1].lower_ != "that" or any(c.dep_ in ("det", "poss", "amod", "nummod") for c in t.children):
+            continue
+        subj = sd[t.i - 1]
+        if subj.pos_ not in ("PROPN", "PRON") or _in(local, base + t.idx):
+            continue
+        cue = _char(t, base)
+        if any(c.cue and c.cue[0] <= cue[0] < c.cue[1] for c in found):
+            continue
+        words = [x for x in sd[t.i + 2 :]]
+        content = _content_from_tokens(text, words, base, local)
+        if content is None:
+            continue
+        mention = make_mention(subj, si, base)
+        if mention.end > cue[0]:
+            s0 = base + sd[subj.left_edge.i].idx if subj.left_edge.i < subj.i else base + subj.idx
+            mention = replace(mention, start=s0, end=base + subj.idx + len(subj.text), text=text[s0 : base + subj.idx + len(subj.text)])
+        out.append(RawClaim(kind_of(text, content, local), content, cue, mention, si, "mistagged", 0.7))
+    return out
+
+
+def _complement_with_quote(v, cue, base, text, local):
+    """Content span of a complement after the cue that holds a quotation but does not start with
+    it, or None. A bare quotation after the cue ("“A,” she said, “B.”") stays a direct claim."""
+    for c in sorted(v.children, key=lambda c: c.i):
+        if c.i <= v.i or c.dep_ not in ("dobj", "xcomp", "oprd", "ccomp", "attr", "dative"):
+            continue
+        lo, hi = c.left_edge, v.doc[c.right_edge.i]
+        s, e = base + lo.idx, base + hi.idx + len(hi.text)
+        inside = [q for q in local if s <= q[0] < e]
+        if not inside or s < cue[1]:
+            continue
+        words_before = [t for t in v.doc[lo.i : c.right_edge.i + 1]
+                        if t.is_alpha and base + t.idx < inside[0][0]]
+        if len(words_before) < 2:
+            return None
+        last = max(t.right_edge.i for t in v.children if t.i >= c.i and t.dep_ in ("dobj", "xcomp", "oprd", "ccomp", "attr", "dative", "prep"))
+        e = base + v.doc[last].idx + len(v.doc[last].text)
+        return _finish(text, s, e, local)
+    return None
 
 
 def _as_clause(v) -> bool:
@@ -386,6 +459,8 @@ def _stance_claim(v, subj, sd, si, base, text, local, check_clause=True):
             break
     if not args:
         return _passive_claim(v, sd, si, base, text, local)
+    if all(a.ent_type_ in ("DATE", "TIME") for a in args):
+        return None  # "voted on Monday": a time, not what was voted on
     deps = {a.dep_ for a in args} | {"as" for a in args if a.dep_ == "prep" and a.lower_ == "as"}
     if any(g.dep_ in ("oprd", "dobj", "appos", "npadvmod") for a in args if a.dep_ == "dobj" for g in a.children) \
             or any(a.dep_ == "dobj" and _in(local, base + sd[a.right_edge.i].idx) for a in args):

@@ -98,21 +98,20 @@ class Resolver:
                         return idx
             return self._new(m, "person")
         if m.kind in ("org", "gpe") and m.name:
-            key = norm(m.name)
-            for _, idx in reversed(self.history):
-                e = self.entities[idx]
-                if e.kind not in ("org", "gpe"):
-                    continue
-                for n in e.names:
-                    k2 = norm(n)
-                    if key == k2 or (len(key) > 3 and (key in k2 or k2 in key)) or key.replace(" ", "") == _acronym(n) or k2.replace(" ", "") == _acronym(m.name):
-                        return idx
+            got = self._named_org(m)
+            if got is not None:
+                return got
             return self._new(m, m.kind)
         if m.kind == "pronoun":
             got = self._pronoun(m)
             if got is not None:
                 return got
             return self._new(m, "pronoun")
+        # "one of them": a member of the group last referred to as "they"
+        if norm(m.text) in ("one of them", "one of those", "some of them", "two of them", "many of them"):
+            for mm, idx in self._candidates(m, 4):
+                if self.entities[idx].plural:
+                    return idx
         # generic noun phrase
         if m.definite:
             got = self._definite(m)
@@ -124,6 +123,29 @@ class Resolver:
             if e.kind == "generic" and any(norm(x.text) == key for x in e.mentions):
                 return idx
         return self._new(m, "generic")
+
+    def _named_org(self, m: Mention) -> int | None:
+        """An earlier organisation or place with the same name, its acronym, or (organisations only)
+        a name containing this one as whole words ("Tessaly" in "Tessaly Microsystems"). A place
+        never absorbs the bodies named after it: "Ostrel" is not "Ostrel’s Defense Ministry", and
+        "Tarsin General Hospital" is not "Tarsin Provincial Health Ministry"."""
+        key = norm(m.name)
+        ktoks = key.split()
+        for _, idx in reversed(self.history):
+            e = self.entities[idx]
+            if e.kind not in ("org", "gpe"):
+                continue
+            for n in e.names:
+                k2 = norm(n)
+                if key == k2 or key.replace(" ", "") == _acronym(n) or k2.replace(" ", "") == _acronym(m.name):
+                    return idx
+            if m.kind != "org" or e.kind != "org" or not e.names:
+                continue
+            best = norm(e.best_name()).split()
+            short, long_ = (ktoks, best) if len(ktoks) <= len(best) else (best, ktoks)
+            if short and len(" ".join(short)) > 3 and (long_[: len(short)] == short or long_[-len(short):] == short):
+                return idx
+        return None
 
     def _candidates(self, m: Mention, window: int):
         """Resolved mentions before m, nearest sentence first, subjects first within a sentence."""
@@ -152,25 +174,80 @@ class Resolver:
         return None
 
     def _definite(self, m: Mention) -> int | None:
+        """"The agency", "the Ostreli ministry", "the directorate": an earlier entity whose names,
+        titles, description or mention heads contain the head noun and every modifier (a demonym
+        matches its place: "Ostreli" ~ "Ostrel"). A bare description ("the company", "the
+        minister") may also take the nearest compatible entity — but a modified one ("the city's
+        mayor", "the national statistics office") names someone new when nothing earlier matches."""
         kinds = dict(pairs("anaphors"))
         want = kinds.get(m.head)
-        if want is None:
-            return None
+        mods = _modifiers(m)
         for mm, idx in reversed(self.history):
             if m.sent - mm.sent > 12:
                 break
             e = self.entities[idx]
-            hay = " ".join(e.names + [e.description or ""] + sorted(e.titles) + [x.head for x in e.mentions]).lower()
-            if m.head in hay.split() or m.head in norm(hay):
-                if (want == "person") == _person_like(e) or want == "org" and _thing_like(e):
+            if e.merged_into is not None:
+                continue
+            hay = " ".join(e.names + [e.description or ""] + sorted(e.titles) + [x.head for x in e.mentions])
+            toks = set(norm(hay).split())
+            if m.head not in toks or not all(_mod_in(w, toks) for w in mods):
+                continue
+            if want is None:
+                # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
+                if e.kind == "org" and m.head in set(norm(" ".join(e.names)).split()):
                     return idx
+                continue
+            own = m.head in set(norm(" ".join(e.names)).split())  # "the agency" ~ "... News Agency"
+            if ((want == "person") == _person_like(e) or want == "org" and _thing_like(e)) and (own or _compatible(m.head, e)):
+                return idx
+        if want is None or mods:
+            return None
         for mm, idx in self._candidates(m, 3):
             e = self.entities[idx]
             if want == "person" and e.kind == "person":
                 return idx
-            if want == "org" and e.kind == "org":
+            if want == "org" and e.kind == "org" and _compatible(m.head, e):
                 return idx
         return None
+
+
+_DETS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"}
+_CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization": "org", "media": "org",
+                 "document": "document", "person": "person"}
+
+
+def _modifiers(m: Mention) -> list[str]:
+    toks = [t for t in norm(m.text).split() if t not in _DETS]
+    if toks and toks[-1] in (m.head, m.head + "s"):
+        toks = toks[:-1]
+    elif m.head in toks:
+        toks.remove(m.head)
+    return toks
+
+
+def _mod_in(word: str, toks: set[str]) -> bool:
+    if word in toks:
+        return True
+    return len(word) >= 4 and any(len(t) >= 4 and (t.startswith(word) or word.startswith(t)) for t in toks)
+
+
+def _noun_class(head: str) -> str | None:
+    for kind, w in pairs("source_nouns"):
+        if w == head:
+            return _CLASS_GROUPS.get(kind)
+    return None
+
+
+def _compatible(head: str, e: Entity) -> bool:
+    """Can "the <head>" refer to entity e? A report is not the agency that wrote it, a company is
+    not a ministry; unknown classes are compatible."""
+    from .source_types import source_type  # late import: source_types is independent of coref
+
+    want = _noun_class(head)
+    if want is None:
+        return True
+    have = _CLASS_GROUPS.get(source_type(e))
+    return have is None or have == want or (want == "org" and have == "state" and head in ("group", "organization"))
 
 
 def lede_cataphora(entities: list[Entity], quoted: set[int], para_of_sent: list[int]) -> None:

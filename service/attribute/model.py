@@ -21,6 +21,9 @@ class Mention:
     name: str | None = None  # proper name without titles ("Sergei K. Shoigu")
     full: str = ""  # the whole NP incl. relative clauses, for typing ("officials who spoke on ...")
     description: str | None = None  # apposition ("a close aide to ...")
+    description_head: str | None = None  # lemma of the apposition's head noun ("aide")
+    role_heads: tuple[str, ...] = ()  # common nouns before a name in the NP ("the sports daily X")
+    org_of: str | None = None  # the body a spokesperson/employee speaks for ("A Chirp spokesman")
     titles: tuple[str, ...] = ()  # lower-cased title/role words before the name ("president")
     definite: bool = False  # "the ..." / possessive determiner
     indefinite: bool = False  # "a ..." / "an ..."

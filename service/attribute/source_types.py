@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
 from .lexicon import pairs, words
 from .model import Entity
+from .sources import SPOKES
 
 _ORDER = ("intelligence", "media", "document", "government", "organization", "person")
 
@@ -17,59 +20,142 @@ def _tokens(s: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", s.lower())
 
 
+@lru_cache(maxsize=None)
+def _noun_types() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind, w in pairs("source_nouns"):
+        out.setdefault(w, kind)
+    return out
+
+
+def _descriptor_type(e: Entity) -> str | None:
+    """What the article itself calls the source: the head of an apposition ("Save Grenwood, a
+    group that ...", "Lidia Marek, an analyst at ...") or a common noun before the name ("the
+    sports daily Ruvan Sport", "Councilor Hattie Moore"). It outranks the NER label."""
+    nt = _noun_types()
+    for m in e.mentions:
+        if m.kind == "pronoun":
+            continue
+        if m.description_head:
+            dtoks = set(_tokens(m.description or ""))
+            t = "intelligence" if dtoks & ({"intelligence"} | set(_INTEL)) else \
+                "media" if re.search(r"\b(news|press) (agency|service)\b", (m.description or "").lower()) else \
+                nt.get(m.description_head)
+            if t is None and m.description_head.endswith(_PERSON_SUFFIXES) and m.description_head not in _NOT_PERSON:
+                t = "person"
+            if t is not None:
+                return t
+        for w in m.role_heads:
+            if w in nt and nt[w] != "document":
+                return nt[w]
+        if any(t in _PERSON_TITLES for t in m.titles):
+            return "person"
+    return None
+
+
+def name_type(name: str) -> str:
+    """Type of a body known only by its name ("Kolt Breweries", "the ministry", "Estrel News Agency")."""
+    low = name.lower().replace("’s", "").replace("'s", "").strip()
+    low = re.sub(r"^the\s+", "", low)
+    toks = set(_tokens(low))
+    if "intelligence" in toks or toks & set(_INTEL):
+        return "intelligence"
+    if re.search(r"\b(press|news)\s+(agency|service)\b", low):
+        return "media"
+    if _media_name(low):
+        return "media"
+    if toks & _SUPRANATIONAL:
+        return "organization"  # "World Health Organization", "Continental Health Agency"
+    if toks & _STATE_NAME_WORDS:
+        return "government"  # "Ministry of Youth and Sport" even though it ends like a paper's name
+    if low.split() and low.split()[-1] in _MEDIA_NAME_ENDINGS:
+        return "media"
+    if toks & _GOV_NAME_WORDS or _government_council(low):
+        return "government"
+    if len(toks) == 1:
+        t = _noun_types().get(next(iter(toks)))
+        if t in ("government", "media", "organization", "intelligence"):
+            return t
+    return "organization"
+
+
+def _media_name(low: str) -> bool:
+    low = re.sub(r"^(the|north korea|russia|china)\s+", "", low)
+    media = words("media_orgs")
+    return low in media or any(low.endswith(" " + x) for x in media if len(x) > 4)
+
+
+def _government_council(low: str) -> bool:
+    """A council is the state when it is a city/state/national one ("the City Council", "Security
+    Council", "Council of Ministers"); "Council of Northern Democracies" is an organisation."""
+    return bool(re.search(r"\b(city|town|county|state|national|municipal|security|regional|district|village|borough|"
+                          r"provincial|federal|legislative|executive|privy|parish)\s+council\b|\bcouncil of ministers\b", low))
+
+
 def source_type(e: Entity) -> str:
     texts = [m.full or m.text for m in e.mentions if m.kind != "pronoun"] + e.names
     blob = " ".join(texts).lower()
     anon = words("anonymity")
+    named = [m for m in e.mentions if m.kind != "pronoun"]
+    heads = {m.head for m in named}
     if e.kind != "person" and any(a in blob for a in anon):
         return "anonymous"
+    desc = _descriptor_type(e)
+    if e.kind in ("person", "org") and desc is not None and e.names:
+        if desc == "person" or e.kind == "person" and desc in ("organization", "government", "media", "intelligence"):
+            return desc
     if e.kind == "person":
         return "person"
-    if e.kind == "org" and e.names and set(_tokens(" ".join(e.names))) & _STATE_NAME_WORDS \
-            and not re.search(r"\b(press|news)\s+(agency|service)\b", " ".join(e.names).lower()):
-        # "Ministry of Youth and Sport", "Port Calder Authority", "Estreli Embassy": the state, even when
-        # the name ends like a newspaper's
-        return "government"
-    media = words("media_orgs")
-    for n in e.names + [m.text for m in e.mentions]:
-        low = n.lower().replace("’s", "").replace("'s", "").strip()
-        low = re.sub(r"^(the|north korea|russia|china)\s+", "", low)
-        if low in media or any(low.endswith(" " + x) or low == x for x in media if len(x) > 4):
-            return "media"
-    if any(n.split() and n.split()[-1].lower() in _MEDIA_NAME_ENDINGS for n in e.names):
-        return "media"  # "The Tarsin Herald", "Ardenne Press Agency" handled below too
-    if any(re.search(r"\b(press|news)\s+(agency|service)\b", n.lower()) for n in e.names):
-        return "media"
+    spokes = [m for m in named if m.org_of and m.head in SPOKES]
+    if spokes and not e.names and all(m.head in SPOKES for m in named):
+        # an unnamed spokesperson speaks for the body: "A Chirp spokesman" is Chirp's voice
+        return name_type(spokes[0].org_of)
+    if heads & _ACCOUNT_HEADS and not e.names:
+        return "anonymous"  # an unnamed social-media account: no one stands behind it
+    if e.kind == "org" and e.names:
+        t = name_type(" ".join(e.names[:1]))
+        if t == "organization" and desc in ("government", "media", "intelligence") or t == "government" and desc == "intelligence":
+            return desc  # "the State Protection Bureau, Morvania's counterintelligence agency"
+        if t == "organization" and any(name_type(n) in ("government", "media", "intelligence") for n in e.names[1:]):
+            return next(name_type(n) for n in e.names[1:] if name_type(n) != "organization")
+        if t != "organization":
+            return t
+        if "intelligence" in blob:
+            return "intelligence"
+        return "organization"
     nouns: dict[str, list[str]] = {}
     for kind, w in pairs("source_nouns"):
         nouns.setdefault(kind, []).append(w)
     toks = set(_tokens(blob))
-    heads = {m.head for m in e.mentions if m.kind != "pronoun"}
     if toks & set(nouns["intelligence"]) or "intelligence" in blob:
         return "intelligence"
-    if "news agency" in blob or "news service" in blob or heads & set(nouns["media"]):
+    if "news agency" in blob or "news service" in blob or heads & set(nouns["media"]) or any(
+            _media_name(m.text.lower().replace("’s", "").replace("'s", "").strip()) for m in named):
         return "media"
-    if e.kind == "org" and e.names:
-        # a named organisation is typed by its own name, not by every description merged into it
-        name_toks = set(_tokens(" ".join(e.names)))
-        if name_toks & _GOV_NAME_WORDS:
-            return "government"
-        return "organization"
     if heads & set(nouns["document"]):
         return "document"
+    if desc in ("government", "media", "organization", "intelligence") and not _personish(heads, nouns):
+        return desc
     if e.kind == "gpe" or heads & set(nouns["government"]) or "white house" in blob or "kremlin" in blob:
         return "government"
     if e.kind == "org" or heads & set(nouns["organization"]):
         return "organization"
-    if e.plural and not e.names and _personish(heads) and all(
-            m.kind != "generic" or _NUMBERED.match(m.text) for m in e.mentions if m.kind != "pronoun") \
-            and any(m.kind == "generic" for m in e.mentions) and not heads & {"official", "officials"}:
-        # a counted group of unnamed people ("Two pediatricians at the hospital") is anonymous
-        return "anonymous"
-    if not e.plural and any(m.indefinite for m in e.mentions if m.kind == "generic") and _personish(heads):
+    it_only = any(m.head in ("it", "its") for m in e.mentions) and not any(
+        m.head in ("he", "she", "him", "his", "her") for m in e.mentions)
+    if it_only and not e.plural:
+        return "organization"  # "the contractor ... it": a firm, not a person
+    if e.plural and not e.names and _personish(heads, nouns):
+        at = next((m.org_of for m in named if m.org_of), None)
+        if all(m.kind != "generic" or _NUMBERED.match(m.text) for m in named) \
+                and any(m.kind == "generic" for m in named) and not heads & {"official", "officials"}:
+            # a counted group of unnamed people ("Two pediatricians at the hospital") is anonymous
+            return "anonymous"
+        if at is not None:
+            return name_type(at)
+    if not e.plural and any(m.indefinite for m in named if m.kind == "generic") and _personish(heads, nouns):
         # an unnamed individual ("a government mediator", "a federation employee") is anonymous
         return "anonymous"
-    if heads & set(nouns["person"]) or _personish(heads):
+    if _personish(heads, nouns):
         # unnamed plural officials of a country or body speak for it
         if e.plural and heads & {"official", "officials"}:
             return "government"
@@ -89,11 +175,21 @@ _MEDIA_NAME_ENDINGS = {"herald", "gazette", "tribune", "chronicle", "courier", "
 _GOV_NAME_WORDS = {"ministry", "police", "kremlin", "department", "government", "regulator", "inspectorate",
                    "directorate", "bureau", "parliament", "senate", "congress", "court", "army", "military",
                    "service", "office", "administration", "protection", "commission", "authority", "embassy",
-                   "agency", "council"}
+                   "agency", "ministries", "prosecutor", "prosecutors", "legislature", "assembly", "cabinet",
+                   "pentagon", "regime", "municipality"}
+# International bodies are organisations, not one state's government.
+_SUPRANATIONAL = {"international", "world", "global", "continental", "intergovernmental", "united", "nations",
+                  "worldwide", "transnational"}
+_INTEL = ("cia", "nsa", "fsb", "gru", "mi5", "mi6", "mossad", "counterintelligence", "espionage")
+_ACCOUNT_HEADS = {"account", "accounts", "handle", "user", "username", "poster"}
+_PERSON_TITLES = {"mr.", "mrs.", "ms.", "dr.", "mx.", "mr", "mrs", "ms", "dr", "mx", "councilor", "councillor", "councilman",
+                  "councilwoman", "inspector", "detective", "sen.", "rep.", "gov.", "senator", "governor", "mayor",
+                  "judge", "professor", "prof.", "president", "minister", "secretary", "sheriff", "officer"}
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ant", "ent")
 _NOT_PERSON = {"center", "council", "paper", "newspaper", "report", "letter", "order", "poster", "government",
                "department", "parliament", "monitor", "regulator", "bureau", "statement", "document", "agent"}
 
 
-def _personish(heads: set[str]) -> bool:
-    return any(h.endswith(_PERSON_SUFFIXES) and h not in _NOT_PERSON for h in heads)
+def _personish(heads: set[str], nouns: dict[str, list[str]] | None = None) -> bool:
+    people = set(nouns["person"]) if nouns else set()
+    return any(h in people or h.endswith(_PERSON_SUFFIXES) and h not in _NOT_PERSON for h in heads)

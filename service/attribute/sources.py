@@ -15,7 +15,10 @@ TITLES = {
     "lt.", "col.", "capt.", "adm.", "sgt.", "gen", "general", "vice", "chancellor", "king", "queen",
     "prince", "pope", "rev.", "prof.", "professor", "mayor", "chairman", "speaker", "leader",
     "foreign", "defense", "interior", "deputy", "former", "retired", "chief", "ambassador", "sir",
+    "mx.", "mx", "councilor", "councillor", "councilman", "councilwoman", "inspector", "detective",
+    "superintendent", "commissioner", "sheriff", "officer", "dr", "archbishop", "bishop", "rabbi",
 }
+HONORIFICS = {"mr.", "ms.", "mrs.", "dr.", "mx.", "prof."}
 MALE = {"he", "him", "his", "himself", "mr.", "mr", "king", "prince", "sir"}
 FEMALE = {"she", "her", "hers", "herself", "ms.", "mrs.", "ms", "mrs", "queen", "princess", "madam"}
 PLURAL_PRON = {"they", "them", "their", "we", "us", "our"}
@@ -39,6 +42,8 @@ def subject_of(v):
         for c in tok.children:
             if c.dep_ in ("nsubj", "csubj"):
                 return c
+        if tok is v and v.dep_ != "xcomp" and any(c.dep_ == "nsubjpass" for c in v.children):
+            return None  # "staff had been told not to ...": the hearer is the subject, the speaker unknown
         if tok is not v or v.dep_ in ("xcomp",):
             for c in tok.children:
                 if c.dep_ == "nsubjpass":
@@ -52,6 +57,40 @@ def subject_of(v):
             continue
         return None
     return None
+
+
+def stranded_subject(v):
+    """The subject of a cue verb the parser cut off from it (a workaround for two common parse
+    errors around appositions), or None:
+      * "The lead prosecutor, Aurel Venn, acknowledged that ...": the finite verb hung as a
+        clause (`acl`) on the root noun — the noun is the subject;
+      * "Aino Sarkis, a hydrologist ... who co-wrote the report, argued that ...", "“...,” the
+        union's president, Dana Whitcombe, told reporters": a subjectless root verb right after a
+        comma, and its clause opens with a noun phrase closed by a comma — that phrase is the subject.
+    """
+    doc = v.doc
+    if v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN") and v.head.i < v.i \
+            and any(t.text == "," for t in doc[v.head.i + 1 : v.i]) \
+            and (v.tag_ in ("VBD", "VBZ") or any(c.dep_ == "ccomp" for c in v.children)):
+        return v.head
+    if v.dep_ != "ROOT" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in v.children):
+        return None
+    j = v.i - 1
+    while j >= 0 and doc[j].pos_ == "ADV":
+        j -= 1  # "..., first reported"
+    if j < 1 or doc[j].text != ",":
+        return None
+    lo = 0
+    for k in range(j - 1, -1, -1):
+        if doc[k].is_quote or doc[k].text in ("”", "’", "''"):
+            lo = k + 1
+            break
+    while lo < j and doc[lo].is_punct:
+        lo += 1
+    chunk = next((c for c in doc.noun_chunks if c.start == lo), None)
+    if chunk is None or chunk.end >= j or doc[chunk.end].text != "," or chunk.root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return chunk.root
 
 
 def _np_bounds(h):
@@ -83,7 +122,7 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
     doc = h.doc
     ls, le = _np_bounds(h)
     # a possessive "X's statement"/"X's spokesman said": the statement is X speaking
-    if h.lemma_.lower() in ("statement", "report", "announcement", "remarks", "comments", "post", "tweet"):
+    if h.lemma_.lower() in ("statement", "announcement", "remarks", "comments", "post", "tweet"):
         for c in h.children:
             if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
                 return make_mention(c, sent_index, base)
@@ -108,7 +147,7 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
     elif ent is not None and ent.label_ == "GPE" and ent.root.i == h.i:
         kind = "gpe"
         name = _strip_det(ent.text)
-    elif h.pos_ == "PROPN" and any(t.lower_ in ("mr.", "ms.", "mrs.", "dr.") for t in span):
+    elif h.pos_ == "PROPN" and any(t.lower_ in HONORIFICS for t in span):
         kind = "person"
         name = " ".join(t.text for t in span if t.lower_ not in TITLES and t.pos_ == "PROPN") or h.text
     elif h.pos_ == "PROPN" and ent is None:
@@ -129,17 +168,41 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         gender = "f"
     plural = h.tag_ in ("NNS", "NNPS") or low in PLURAL_PRON or any(c.dep_ == "conj" for c in h.children)
     description = None
+    description_head = None
     for c in h.children:
         if c.dep_ == "appos":
             d = doc[c.left_edge.i : c.right_edge.i + 1].text.strip(" ,")
             description = d
+            description_head = c.lemma_.lower() if c.pos_ == "NOUN" else None
             break
+    if kind == "generic" and h.pos_ == "NOUN":
+        # "the union's president, Dana Whitcombe": a role noun with its holder's name in apposition
+        # is that person; the role becomes the description
+        ap = next((c for c in h.children if c.dep_ == "appos"), None)
+        ap_ent = _entity_at(ap) if ap is not None else None
+        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.label_ == "ORG" \
+                and h.lemma_.lower() in _BODY_NOUNS and ap_ent.root.i == ap.i:
+            # "Morvania's counterintelligence agency, the State Protection Bureau": the body's name
+            kind = "org"
+            name = _strip_det(ap_ent.text)
+            description, description_head = span.text, h.lemma_.lower()
+        elif ap is not None and ap.pos_ == "PROPN" and (ap_ent is None or ap_ent.label_ == "PERSON") \
+                and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN") \
+                and 2 <= ap.i - ap.left_edge.i + 1 <= 4 and h.lemma_.lower() in _ROLE_NOUNS:
+            kind = "person"
+            name = doc[ap.left_edge.i : ap.i + 1].text
+            description, description_head = span.text, h.lemma_.lower()
+    # common nouns before a name ("the sports daily Ruvan Sport", "the research firm Brightline")
+    first_name = next((t.i for t in span if t.pos_ == "PROPN"), h.i)
+    role_heads = tuple(t.lemma_.lower() for t in span if t.i < first_name and t.pos_ == "NOUN") if h.pos_ == "PROPN" else ()
+    org_of = _org_of(h) if h.pos_ == "NOUN" else None
     dets = [c.lower_ for c in h.children if c.dep_ in ("det", "poss")]
     s0 = base + doc[ls].idx
     e0 = base + doc[le - 1].idx + len(doc[le - 1].text)
     return Mention(
         start=s0, end=e0, text=span.text, sent=sent_index, kind=kind, head=low if kind == "pronoun" else h.lemma_.lower(), plural=plural,
         gender=gender, subject=h.dep_ in SUBJ_DEPS, name=name, full=full.text, description=description,
+        description_head=description_head, role_heads=role_heads, org_of=org_of,
         titles=tuple(titles), definite=bool(dets) and dets[0] not in ("a", "an"),
         indefinite=bool(dets) and dets[0] in ("a", "an"),
     )
@@ -170,3 +233,41 @@ _ORG_WORDS = {"agency", "ministry", "company", "inc.", "corp.", "association", "
               "council", "board", "office", "service", "university", "institute", "party", "group", "herald",
               "times", "post", "journal", "news", "bank", "federation", "committee", "court", "foundation",
               "department", "bureau", "commission", "authority", "network", "press", "fund", "league"}
+
+
+# Role nouns that an apposed name identifies ("the union's president, Dana Whitcombe").
+_ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor",
+               "minister", "secretary", "director", "chairman", "chairwoman", "chair", "head", "chief", "executive",
+               "lawyer", "attorney", "leader", "official", "officer", "founder", "editor", "analyst", "researcher",
+               "manager", "adviser", "advisor", "aide", "commissioner", "judge", "economist", "expert", "author",
+               "professor", "scientist", "doctor", "coach", "captain", "treasurer", "organizer", "coordinator",
+               "representative", "ambassador", "envoy", "negotiator", "superintendent", "inspector", "sheriff"}
+_BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
+               "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
+               "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
+# Spokespeople speak for their body: "A Chirp spokesman", "a spokeswoman for Kolt Breweries",
+# "the ministry's spokesman".
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "mouthpiece"}
+
+
+def _org_of(h) -> str | None:
+    """The body a spokesperson speaks for, as text: compound ("Chirp spokesman"), possessor
+    ("the ministry's spokesman") or "for"/"of" object ("a spokeswoman for Kolt Breweries")."""
+    if h.lemma_.lower() not in SPOKES:
+        # "economists at Nordhavn Bank", "analysts for the ministry": a group speaking from its body
+        if h.tag_ != "NNS":
+            return None
+        for c in h.children:
+            if c.i > h.i and c.dep_ == "prep" and c.lower_ in ("at", "for"):
+                o = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if o is not None and o.pos_ in ("PROPN", "NOUN"):
+                    return h.doc[o.left_edge.i : o.i + 1].text
+        return None
+    for c in h.children:
+        if c.i < h.i and c.dep_ in ("compound", "poss", "nmod") and c.pos_ in ("PROPN", "NOUN") and c.lower_ not in PRONOUNS:
+            return h.doc[c.left_edge.i : c.i + 1].text
+        if c.i > h.i and c.dep_ == "prep" and c.lower_ in ("for", "of", "at"):
+            o = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if o is not None and o.pos_ in ("PROPN", "NOUN"):
+                return h.doc[o.left_edge.i : o.i + 1].text
+    return None
