@@ -20,6 +20,9 @@ class Settings(BaseModel):
     model_sha256: str | None = Field(None, description="expected SHA-256 of a .gguf given in `model`")
     backend: Literal["transformers", "llamacpp", "fake"] = "transformers"
     dtype: Literal["bfloat16", "float32", "float16"] = "bfloat16"
+    # transformers backend: keep a GGUF's weights packed (int4: Q4_K exactly as int4, the rest int8;
+    # int8: everything int8) and run the weight-only kernels; "none" dequantizes to `dtype`.
+    quant: Literal["int4", "int8", "none"] = "int4"
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_new_tokens: int = Field(220, ge=16, le=2048)
     generation_timeout_s: float = Field(600.0, gt=0)
