@@ -67,8 +67,11 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
     a named source get a boost (they are what readers quote and what a summary must not launder),
     fragments are demoted, and near-duplicates of an already chosen claim are skipped.
     """
+    names = {s.id: s.name.lower() for s in attribution.sources}
     scored = []
     for rank, c in enumerate(attribution.claims):
+        if names.get(c.source_id) in _PRONOUNS:
+            continue  # an unresolved "it said" cannot be attributed by name in a summary
         words = len(c.content.text.split())
         score = 2.0 / (1 + rank / 2)
         score += 1.0 if re.search(r"\d", c.content.text) else 0.0
@@ -83,7 +86,8 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
         chosen.append(c)
         if len(chosen) >= limit:
             break
-    return _with_disputes(chosen, attribution.claims, limit)
+    eligible = [c for _, _, c in scored]
+    return _with_disputes(chosen, eligible, limit)
 
 
 _NUM = re.compile(r"\d[\d,.]*\d|\d")
@@ -123,6 +127,9 @@ def _with_disputes(chosen: list[Claim], claims: list[Claim], limit: int) -> list
                 chosen.remove(plain[0])
             chosen.append(other)
     return chosen
+
+
+_PRONOUNS = frozenset("it he she they we i you him her them".split())
 
 
 def _words(text: str) -> set[str]:

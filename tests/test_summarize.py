@@ -124,3 +124,10 @@ def test_summarize_v2_forces_attribution_prefix():
     assert all(len(s.claim_ids) == 1 for s in draft.sentences)
     # the injected claim text is inside the user message, never in the system message
     assert "40 people were arrested" not in backend.calls[0][0]["content"]
+
+
+def test_claim_of_an_unresolved_pronoun_source_is_not_summarized():
+    att = make_attribution()
+    sources = [s.model_copy(update={"name": "It"}) if s.id == "s1" else s for s in att.sources]
+    att = Attribution(claims=att.claims, sources=sources, warnings=[])
+    assert "c1" not in {c.id for c in select_claims(att, 4)}
