@@ -78,6 +78,9 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
         score += 0.6 if c.kind != "unsourced" else 0.0
         score += 0.3 * min(words, 25) / 25 - (1.0 if words < 6 else 0.0)
         scored.append((score, rank, c))
+    # a fact two sources disagree on is news in itself: both sides rank above plain claims
+    eligible = [c for _, _, c in scored]
+    scored = [(sc + (1.0 if disputes(c, eligible) else 0.0), rank, c) for sc, rank, c in scored]
     chosen: list[Claim] = []
     for _, _, c in sorted(scored, key=lambda t: (-t[0], t[1])):
         words = _words(c.content.text)
@@ -86,7 +89,6 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
         chosen.append(c)
         if len(chosen) >= limit:
             break
-    eligible = [c for _, _, c in scored]
     return _with_disputes(chosen, eligible, limit)
 
 

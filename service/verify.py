@@ -72,7 +72,9 @@ class Verifier:
         self.text = doc.text
         kept = _apos(" ".join(doc.text[s:e] for s, e in doc.kept()))
         self.numbers = {_norm_number(n) for n in _NUMBER.findall(kept)}
-        self.words = set(_WORD.findall(kept)) | set(re.findall(r"[\w’'-]+", kept))
+        tokens = set(_WORD.findall(kept)) | set(re.findall(r"[\w'-]+", kept))
+        # "Drivers'" and "Veldmark-Dobra" also stand for "Drivers", "Veldmark" and "Dobra"
+        self.words = tokens | {t.strip("'-") for t in tokens} | {p for t in tokens for p in t.split("-") if p}
         self.claims: dict[str, Claim] = {c.id: c for c in attribution.claims}
         self.sources: dict[str, Source] = {s.id: s for s in attribution.sources}
 

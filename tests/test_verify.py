@@ -80,3 +80,10 @@ def test_mostly_failing_draft_is_regenerated_with_feedback():
 def test_no_draft_means_no_summary():
     summary = verify(None, ingest(text=TEXT), make_attribution(), SummarizeOptions())
     assert summary.sentences == [] and summary.warnings == []
+
+
+def test_possessive_and_hyphenated_names_are_found():
+    doc = ingest(text="The Train Drivers’ Association and the Kessel-Varna line said 12 trains ran.")
+    v = Verifier(doc, make_attribution())
+    assert v.unsupported_tokens("Drivers said the Kessel line ran 12 trains.") == []
+    assert v.unsupported_tokens("Drivers said the Kessel-Ostby line ran.") == ["Kessel-Ostby"]
