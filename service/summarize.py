@@ -105,14 +105,15 @@ def disputes(claim: Claim, claims: list[Claim]) -> list[Claim]:
     nums, words = _numbers(claim.content.text), _words(_NUM.sub(" ", claim.content.text))
     if not nums or claim.kind == "unsourced":
         return []
-    out = []
+    scored = []
     for o in claims:
         if o.source_id == claim.source_id or o.kind == "unsourced":
             continue
         o_nums = _numbers(o.content.text)
-        if o_nums and o_nums != nums and len(words & _words(_NUM.sub(" ", o.content.text))) >= 2:
-            out.append(o)
-    return out
+        shared = len(words & _words(_NUM.sub(" ", o.content.text)))
+        if o_nums and o_nums != nums and shared >= 2:
+            scored.append((-shared, o.content.start, o))
+    return [o for *_, o in sorted(scored, key=lambda t: t[:2])]  # the closest topic first
 
 
 def _with_disputes(chosen: list[Claim], claims: list[Claim], limit: int) -> list[Claim]:
