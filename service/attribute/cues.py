@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import pairs, words
+from .lexicon import pairs, table, words
 
 # Cue verbs whose content may be a plain object rather than a clause ("denied the report",
 # "did not mention sending laborers"): only these take the object as content.
@@ -108,10 +108,7 @@ NEEDS_CLAUSE = {"know", "feel", "understand", "realize", "recognize", "assume", 
 
 @lru_cache(maxsize=None)
 def _stance_table() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for kind, w in pairs("stance_verbs"):
-        out.setdefault(w, kind)
-    return out
+    return table("stance_verbs")  # word -> its class (first listed wins)
 
 
 def stance_class(lemma: str) -> str | None:

@@ -9,7 +9,7 @@ import re
 
 from functools import lru_cache
 
-from .lexicon import pairs, words
+from .lexicon import pairs, table, words
 from .model import Entity
 from .sources import SPOKES
 
@@ -22,10 +22,7 @@ def _tokens(s: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _noun_types() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for kind, w in pairs("source_nouns"):
-        out.setdefault(w, kind)
-    return out
+    return table("source_nouns")  # word -> its class (first listed wins)
 
 
 def _descriptor_type(e: Entity) -> str | None:
