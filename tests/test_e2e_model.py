@@ -25,7 +25,7 @@ def test_invariants(seed_response, seed_text):
 
 def test_summary_mentions_key_facts(seed_response):
     summary = " ".join(s["text"] for s in seed_response["summary"])
-    assert re.search(r"5,000|5000|five thousand", summary), seed_response["summary"]
+    assert re.search(r"(?<![\d,])(5,000|5000)|five thousand", summary), seed_response["summary"]
     assert "Kursk" in summary, seed_response["summary"]
     for sentence in seed_response["summary"]:
         assert sentence["claim_ids"], sentence
@@ -35,9 +35,15 @@ def test_summary_names_shoigu_for_the_workers(seed_response):
     sources = {s["id"]: s for s in seed_response["sources"]}
     claims = {c["id"]: c for c in seed_response["claims"]}
     for sentence in seed_response["summary"]:
-        if "5,000" in sentence["text"]:
+        if re.search(r"(?<![\d,])5,000", sentence["text"]):  # not the 15,000 of another source
             assert "Shoigu" in sentence["text"] or "Russian official" in sentence["text"], sentence
             assert any("Shoigu" in sources[claims[c]["source_id"]]["name"] for c in sentence["claim_ids"])
+
+
+def test_summary_names_south_korean_intelligence_for_the_15000(seed_response):
+    sentences = [s["text"] for s in seed_response["summary"] if "15,000" in s["text"]]
+    assert sentences, seed_response["summary"]
+    assert all("South Korea" in s and "intelligence" in s for s in sentences), sentences
 
 
 def test_workers_claim_attributed_to_shoigu(seed_response):
