@@ -25,6 +25,7 @@ class Settings(BaseModel):
     quant: Literal["int4", "int8", "none"] = "int4"
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_new_tokens: int = Field(220, ge=16, le=2048)
+    summary_prompt: str = Field("summarize.v2", pattern=r"^summarize\.v\d+$", description="prompts/<id>.jinja, for A/B runs")
     generation_timeout_s: float = Field(600.0, gt=0)
     cache_dir: Path = ROOT / ".cache"
     host: str = "127.0.0.1"

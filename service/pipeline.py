@@ -15,12 +15,13 @@ from .ingest import ingest
 from .respond import respond
 from .schema import SummarizeRequest, SummarizeResponse
 from .segment import segment
-from .summarize import PROMPT_VERSION, summarize
+from .summarize import summarize
 from .verify import verify
 
 
-def prompt_versions(request: SummarizeRequest) -> dict[str, str]:
-    return {"summarize": PROMPT_VERSION} if request.options.summarize else {}
+def prompt_versions(request: SummarizeRequest, settings: Settings | None = None) -> dict[str, str]:
+    settings = settings or get_settings()
+    return {"summarize": settings.summary_prompt} if request.options.summarize else {}
 
 
 def run(request: SummarizeRequest, backend: Backend, settings: Settings | None = None) -> SummarizeResponse:
@@ -45,11 +46,12 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
         segments = segment(doc)
     with timed("attribute"):
         attribution = attribute(doc, segments)
-    gen = dict(max_new_tokens=settings.max_new_tokens, time_budget_s=settings.generation_timeout_s)
+    gen = dict(max_new_tokens=settings.max_new_tokens, time_budget_s=settings.generation_timeout_s,
+               prompt_version=settings.summary_prompt)
     with timed("summarize"):
         draft = summarize(doc, attribution, request.options, backend, **gen) if request.options.summarize else None
     with timed("verify"):
         summary = verify(draft, doc, attribution, request.options, backend, **gen)
     timings["model"] = summary.stats.get("model_seconds", 0.0) * 1000
     timings["total"] = (time.perf_counter() - t_start) * 1000
-    return respond(request, doc, attribution, summary, backend.info, prompt_versions(request), timings)
+    return respond(request, doc, attribution, summary, backend.info, prompt_versions(request, settings), timings)

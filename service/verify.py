@@ -162,6 +162,7 @@ def verify(
     *,
     max_new_tokens: int = 220,
     time_budget_s: float | None = None,
+    prompt_version: str | None = None,
 ) -> Summary:
     if draft is None:  # summaries not requested
         return Summary(sentences=[], warnings=[], stats={})
@@ -187,6 +188,7 @@ def verify(
             retry = summarize(
                 doc, attribution, options, backend,
                 max_new_tokens=max_new_tokens, time_budget_s=time_budget_s, feedback=feedback,
+                prompt_version=prompt_version or draft.prompt_version,
             )
             stats["attempts"] += 1
             stats["model_seconds"] += retry.model_seconds

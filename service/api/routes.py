@@ -45,7 +45,7 @@ async def summarize(body: SummarizeRequest, request: Request) -> Response:
     state = _state(request)
     backend = state.ready_backend()
     payload = body.model_dump(mode="json")
-    key = state.cache_key(payload, pipeline.prompt_versions(body))
+    key = state.cache_key(payload, pipeline.prompt_versions(body, state.settings))
     if state.cache is not None and (hit := state.cache.get(key)) is not None:
         return Response(content=hit, media_type="application/json", headers={"X-Cache": "hit"})
     state.admit()
