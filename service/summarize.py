@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from .attribute import Attribution
 from .backends import Backend, GenParams
+from .config import get_settings
 from .ingest import Document
 from .prompts import load
 from .schema import Claim, Source, SummarizeOptions
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "summarize.v2"  # default; summarize.v1 (one free-form call) stays for A/B runs
 MAX_PROMPT_CLAIMS = 16  # keeps the prompt near 1k tokens on long articles (prefill ~130 tok/s)
 MAX_CLAIM_CHARS = 320
 
@@ -92,25 +92,26 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
     return _with_disputes(chosen, eligible, limit)
 
 
-_NUM = re.compile(r"\d[\d,.]*\d|\d")
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUM.findall(text)}
+def numbers(text: str) -> set[str]:
+    """Numbers in a text, normalised so "5,000" == "5000" (shared with verify)."""
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
 def disputes(claim: Claim, claims: list[Claim]) -> list[Claim]:
     """Claims from other sources about the same thing with other numbers ("police said 40,
     organisers said 200"): a summary giving one of them must give the other with its source."""
-    nums, words = _numbers(claim.content.text), _words(_NUM.sub(" ", claim.content.text))
+    nums, words = numbers(claim.content.text), _words(NUMBER.sub(" ", claim.content.text))
     if not nums or claim.kind == "unsourced":
         return []
     scored = []
     for o in claims:
         if o.source_id == claim.source_id or o.kind == "unsourced":
             continue
-        o_nums = _numbers(o.content.text)
-        shared = len(words & _words(_NUM.sub(" ", o.content.text)))
+        o_nums = numbers(o.content.text)
+        shared = len(words & _words(NUMBER.sub(" ", o.content.text)))
         if o_nums and o_nums != nums and shared >= 2:
             scored.append((-shared, o.content.start, o))
     return [o for *_, o in sorted(scored, key=lambda t: t[:2])]  # the closest topic first
@@ -249,9 +250,9 @@ def summarize(
     max_new_tokens: int,
     time_budget_s: float | None = None,
     feedback: str | None = None,
-    prompt_version: str = PROMPT_VERSION,
+    prompt_version: str | None = None,
 ) -> Draft:
-    prompt = load(prompt_version)
+    prompt = load(prompt_version or get_settings().summary_prompt)  # one default: CLAIMTRACE_SUMMARY_PROMPT
     limit = min(max_new_tokens, prompt.params.get("max_new_tokens", max_new_tokens))
     stop = tuple(prompt.params.get("stop", ()))
     if prompt.params.get("mode") == "per_claim":
@@ -262,7 +263,7 @@ def summarize(
     return Draft(
         sentences=sentences[: options.max_sentences],
         raw=gen.text,
-        prompt_version=prompt_version,
+        prompt_version=prompt.version,
         repairs=repairs + (["extra sentences cut"] if len(sentences) > options.max_sentences else []),
         prompt_claims=ids,
         model_seconds=gen.seconds,

@@ -19,12 +19,11 @@ from .backends import Backend
 from .errors import GenerationTimeout
 from .ingest import Document
 from .schema import Claim, Source, SummarizeOptions, SummarySentence
-from .summarize import Draft, DraftSentence, extractive_sentence, select_claims, summarize
+from .summarize import NUMBER, Draft, DraftSentence, extractive_sentence, numbers, select_claims, summarize
 
 log = logging.getLogger(__name__)
 
 _LEX = Path(__file__).parent / "lexicons"
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _CAPWORD = re.compile(r"\b[A-Z][\w’'-]*[\w]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]+")
 SUPPORT_MIN = 0.6  # share of the sentence's content words found in its cited claims
@@ -34,10 +33,6 @@ SUPPORT_MIN = 0.6  # share of the sentence's content words found in its cited cl
 def _stopwords() -> frozenset[str]:
     words = (_LEX / "stopwords.en.txt").read_text(encoding="utf-8").split()
     return frozenset(w for w in words if not w.startswith("#"))
-
-
-def _norm_number(n: str) -> str:
-    return n.replace(",", "").rstrip(".")
 
 
 def _apos(text: str) -> str:
@@ -71,7 +66,7 @@ class Verifier:
     def __init__(self, doc: Document, attribution: Attribution):
         self.text = doc.text
         kept = _apos(" ".join(doc.text[s:e] for s, e in doc.kept()))
-        self.numbers = {_norm_number(n) for n in _NUMBER.findall(kept)}
+        self.numbers = numbers(kept)
         tokens = set(_WORD.findall(kept)) | set(re.findall(r"[\w'-]+", kept))
         # "Drivers'" and "Veldmark-Dobra" also stand for "Drivers", "Veldmark" and "Dobra"
         self.words = tokens | {t.strip("'-") for t in tokens} | {p for t in tokens for p in t.split("-") if p}
@@ -90,7 +85,7 @@ class Verifier:
 
     def unsupported_tokens(self, sentence: str) -> list[str]:
         sentence = _apos(sentence)
-        bad = [n for n in _NUMBER.findall(sentence) if _norm_number(n) not in self.numbers]
+        bad = [n for n in NUMBER.findall(sentence) if n.replace(",", "") not in self.numbers]
         for w in _CAPWORD.findall(sentence):
             if w not in self.words and w.lower() not in self.words and w.lower() not in _stopwords():
                 bad.append(w)
