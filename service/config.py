@@ -32,6 +32,7 @@ class Settings(BaseModel):
     port: int = Field(8000, ge=1, le=65535)
     max_input_chars: int = Field(200_000, ge=1000)
     max_queue: int = Field(8, ge=1)
+    max_batch: int = Field(16, ge=1, description="articles accepted in one POST /v1/batch")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
 

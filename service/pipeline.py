@@ -5,6 +5,7 @@ This module only calls the stages in order; each stage lives in the module named
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from .attribute import attribute
@@ -24,7 +25,13 @@ def prompt_versions(request: SummarizeRequest, settings: Settings | None = None)
     return {"summarize": settings.summary_prompt} if request.options.summarize else {}
 
 
-def run(request: SummarizeRequest, backend: Backend, settings: Settings | None = None) -> SummarizeResponse:
+STAGES = ("ingest", "segment", "attribute", "summarize", "verify")
+
+
+def run(request: SummarizeRequest, backend: Backend, settings: Settings | None = None,
+        progress: Callable[[str], None] | None = None) -> SummarizeResponse:
+    """Run the stages in order. `progress(stage)` is called as each stage starts; an exception it
+    raises (e.g. the caller cancelled) stops the run there."""
     settings = settings or get_settings()
     body = request.text if request.text is not None else request.html
     if len(body) > settings.max_input_chars:
@@ -33,6 +40,8 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
 
     @contextmanager
     def timed(stage: str):
+        if progress is not None:
+            progress(stage)
         t0 = time.perf_counter()
         yield
         timings[stage] = (time.perf_counter() - t0) * 1000
