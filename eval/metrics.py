@@ -15,6 +15,11 @@ Matching rules, mirroring BBC Citron / the Gender Gap Tracker so the numbers com
   (a split gold span is matched exactly when every piece is). strict: raw offsets equal.
 - source / source-type / cue / kind accuracy are measured among lenient-found attributions, on the
   predicted claim that overlaps the gold content most.
+- source name accuracy: among the same found attributions, the resolved source's `name` alone (no
+  mention text, no span overlap) names the gold source or one of its *named* aliases
+  (`is_named_alias`); see `name_alone_matches`.
+
+SCORER_VERSION is bumped by any change here that moves a score; reports record it.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from service.schema import ATTRIBUTED_KINDS, Claim, Source, Span, SummarizeRespo
 
 from .adapters import GoldArticle, GoldAttribution, GoldSpan
 
+SCORER_VERSION = 2  # 1: up to source accuracy; 2: + source_name_accuracy
 CONFIDENCE_SPLIT = 0.8
 _TRIM = set(" \t\r\n\u00a0\"'“”‘’«»„‚‹›`.,;:!?—–-()[]…*")
 
@@ -52,6 +58,8 @@ class Counts:
     # among lenient-found attributions
     source_checked: int = 0
     source_correct: int = 0
+    source_name_checked: int = 0  # the resolved name alone, against gold source + named aliases
+    source_name_correct: int = 0
     source_type_checked: int = 0
     source_type_correct: int = 0
     cue_checked: int = 0
@@ -120,6 +128,7 @@ def aggregate(counts: Counts) -> dict[str, float | int | None]:
         m[f"content_recall_{mode}"] = r
         m[f"content_f1_{mode}"] = f1(p, r)
     m["source_accuracy"] = ratio(c.source_correct, c.source_checked)
+    m["source_name_accuracy"] = ratio(c.source_name_correct, c.source_name_checked)
     m["source_type_accuracy"] = ratio(c.source_type_correct, c.source_type_checked)
     m["cue_accuracy"] = ratio(c.cue_correct, c.cue_checked)
     m["kind_accuracy"] = ratio(c.kind_correct, c.kind_checked)
@@ -183,6 +192,64 @@ def names_match(a: str, b: str) -> bool:
     return bool(ta and tb) and (_contains(ta, tb) or _contains(tb, ta))
 
 
+_DESCRIPTION_START = {
+    # an alias opening with one of these is a description or a pronoun, not a name
+    "a", "an", "one", "some", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my",
+    "your", "he", "she", "it", "they", "we", "i", "you", "him", "them", "us", "who", "both", "another",
+}
+
+
+def is_named_alias(alias: str) -> bool:
+    """An alias *names* its source when it contains a proper name: a capitalised word other than a
+    leading article, pronoun, possessive or determiner ("Mr. Shoigu", "Kremlin", "Veldmark's foreign
+    minister", "The Health Ministry", "A Chirp spokesman", "a Russian official"). Pronouns and bare
+    descriptions do not: "he", "It", "Its spokeswoman", "The company", "the minister", "One of them"."""
+    words = [w for w in re.findall(r"[^\W_][\w'’.&-]*", unicodedata.normalize("NFKC", alias))]
+    for i, w in enumerate(words):
+        if not w[:1].isupper():
+            continue
+        if i == 0 and (w.lower() == "the" or re.sub(r"['’]s$", "", w).lower().strip(".") in _DESCRIPTION_START):
+            continue
+        return True
+    return False
+
+
+def _name_alone_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in name_tokens(name) if len(t) > 1 or t.isdigit())  # initials dropped: "Sergei K. Shoigu"
+
+
+def _capitalised(name: str) -> bool:
+    return any(w[:1].isupper() for w in re.findall(r"[^\W_][\w'’-]*", name)
+               if w.lower() not in _HONORIFICS and w.lower() not in _DESCRIPTION_START)
+
+
+def name_alone_matches(predicted: str, gold: str) -> bool:
+    """The predicted source name names `gold` by itself. After `name_tokens` normalisation (case,
+    punctuation, articles, honorifics) and dropping one-letter initials, the token sequences are equal,
+    or one ends the other and the shorter is a name (two or more words, or a capitalised word: "Shoigu"
+    ~ "Sergei K. Shoigu" ~ "Defence Minister Sergei Shoigu", but not "the ministry" ~ "Health
+    Ministry"), or one begins the other with two or more words ("Two diplomats" ~ "Two diplomats who
+    spoke on condition of anonymity"). A name merely contained in the other does not count ("Russia" is
+    not "Russia's foreign ministry", "A report" is not "A report by the Lindqvist Institute")."""
+    tp, tg = _name_alone_tokens(predicted), _name_alone_tokens(gold)
+    if not tp or not tg:
+        return False
+    if tp == tg:
+        return True
+    (short, short_text), long_ = ((tp, predicted), tg) if len(tp) < len(tg) else ((tg, gold), tp)
+    n = len(short)
+    if long_[-n:] == short and (n >= 2 or _capitalised(short_text)):
+        return True
+    return n >= 2 and long_[:n] == short
+
+
+def gold_names_for_name_accuracy(g: GoldAttribution) -> tuple[str, ...]:
+    """The gold source plus its named aliases. PolNeAR has no aliases: its names are the Source text."""
+    if g.source is None:
+        return ()
+    return (g.source, *(a for a in g.names if a != g.source and is_named_alias(a)))
+
+
 def norm_text(s: str) -> str:
     """For summary checks: NFKC, lower, straight quotes, '5,000' -> '5000', single spaces."""
     s = unicodedata.normalize("NFKC", s).lower()
@@ -224,6 +291,7 @@ class Match:
     found_strict: bool
     claim_id: str | None = None
     source_ok: bool | None = None
+    source_name_ok: bool | None = None
     source_type_ok: bool | None = None
     cue_ok: bool | None = None
     kind_ok: bool | None = None
@@ -320,6 +388,10 @@ def score_article(gold: GoldArticle, response: SummarizeResponse) -> ArticleScor
                 mt.source_ok = _source_ok(g, best, src)
                 c.source_checked += 1
                 c.source_correct += mt.source_ok
+                mt.source_name_ok = src is not None and any(
+                    name_alone_matches(src.name, n) for n in gold_names_for_name_accuracy(g))
+                c.source_name_checked += 1
+                c.source_name_correct += mt.source_name_ok
             if g.source_type is not None:
                 mt.source_type_ok = src is not None and src.type == g.source_type
                 c.source_type_checked += 1

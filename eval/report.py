@@ -25,6 +25,7 @@ HEADLINE = [
 ]
 SINGLE = [
     ("source accuracy (found)", "source_accuracy"),
+    ("source name accuracy (resolved name alone)", "source_name_accuracy"),
     ("source-type accuracy (found)", "source_type_accuracy"),
     ("cue accuracy (found)", "cue_accuracy"),
     ("kind accuracy (found)", "kind_accuracy"),
@@ -80,7 +81,7 @@ def _article_json(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
             "claim_id": m.claim_id,
             "predicted_source": sources[cl.source_id].name if cl and cl.source_id in sources else None,
             "predicted_cue": cl.cue.text if cl and cl.cue else None,
-            "source_ok": m.source_ok, "source_type_ok": m.source_type_ok, "cue_ok": m.cue_ok, "kind_ok": m.kind_ok,
+            "source_ok": m.source_ok, "source_name_ok": m.source_name_ok, "source_type_ok": m.source_type_ok, "cue_ok": m.cue_ok, "kind_ok": m.kind_ok,
         })
     return {
         "id": gold.id,
@@ -277,7 +278,7 @@ def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
 
     claims = {c.id: c for c in resp.claims} if resp else {}
     srcs = {s.id: s for s in resp.sources} if resp else {}
-    misses, wrong_src, wrong_cue = [], [], []
+    misses, wrong_src, wrong_name, wrong_cue = [], [], [], []
     for m in score.matches:
         g = gold.attributions[m.gold_index]
         snippet = g.content.text(doc)[:160]
@@ -289,10 +290,14 @@ def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
             got = srcs[cl.source_id].name if cl.source_id in srcs else cl.source_id
             mention = cl.source_mention.text if cl.source_mention else None
             wrong_src.append(f"#{m.gold_index} gold {g.source!r} vs predicted {got!r} (mention {mention!r}): {snippet[:80]}")
+        if m.source_name_ok is False and m.source_ok and cl:
+            got = srcs[cl.source_id].name if cl.source_id in srcs else cl.source_id
+            wrong_name.append(f"#{m.gold_index} gold {g.source!r} vs resolved name {got!r}: {snippet[:80]}")
         if m.cue_ok is False and cl:
             wrong_cue.append(f"#{m.gold_index} gold {g.cue_text!r} vs predicted {cl.cue.text if cl.cue else None!r}")
     ul("Missed gold attributions", misses)
     ul("Wrong source (found content)", wrong_src)
+    ul("Source right by mention, resolved name wrong (found content)", wrong_name)
     ul("Wrong cue (found content)", wrong_cue)
     ul("False positives (predicted, no gold)", [
         f"{cid} {claims[cid].kind} [{srcs[claims[cid].source_id].name if claims[cid].source_id in srcs else '?'}] "

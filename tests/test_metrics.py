@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from eval.adapters import GoldArticle, GoldAttribution, GoldSpan, from_fixture
-from eval.metrics import Counts, aggregate, f1, names_match, ratio, score_article, trim
+from eval.metrics import (Counts, aggregate, f1, is_named_alias, name_alone_matches, names_match, ratio,
+                          score_article, trim)
 from service.schema import Fixture, FixtureSummary, MustAttribute, SummarizeResponse
 
 
@@ -279,3 +280,69 @@ def test_must_not_state_attributed_is_a_suspect_not_a_violation():
     bare = score_article(gold, response(SEED, [seed_claim("s1", None)], sources,
                                         summary=[("Kim agreed to send 5,000 workers.", ["c1"])])).counts
     assert (bare.must_not_state_suspects, bare.must_not_state_violations) == (1, 1)
+
+
+# ---------------------------------------------------------------- source name accuracy (issue 9 item 3)
+
+
+@pytest.mark.parametrize("alias,named", [
+    ("Mr. Shoigu", True), ("Kremlin", True), ("Dr. Tan", True), ("Veldmark’s foreign minister", True),
+    ("The Health Ministry", True), ("the Lindqvist Institute", True), ("Meridian Research", True),
+    ("She", False), ("It", False), ("Its spokeswoman", False), ("her spokesman", False),
+    ("A Chirp spokesman", True), ("The national Agriculture Ministry", True),
+    ("he", False), ("The company", False), ("the minister", False), ("One of them", False),
+    ("The ethics committee's report", False), ("the company’s chief executive", False),
+])
+def test_is_named_alias(alias, named):
+    assert is_named_alias(alias) is named
+
+
+@pytest.mark.parametrize("pred,gold,ok", [
+    ("Shoigu", "Sergei K. Shoigu", True),  # a surname ends the full name
+    ("Sergei Shoigu", "Sergei K. Shoigu", True),  # initials dropped
+    ("Defence Minister Sergei K. Shoigu", "Sergei K. Shoigu", True),  # a title in front
+    ("SHOIGU,", "shoigu", True),
+    ("the Korean Central News Agency", "Korean Central News Agency", True),
+    ("Two diplomats", "Two diplomats who spoke on condition of anonymity", True),  # 2+ words begin it
+    ("Estreli Embassy", "Estreli Embassy in Portavel", True),
+    ("Russia", "Russia’s foreign ministry", False),  # contained is not enough: a place is not the ministry
+    ("A report", "A report released last year by the Lowlands Climate Institute", False),
+    ("The ministry", "Health Ministry", False),  # a lowercase head noun alone is not a name
+    ("Sergei", "Sergei K. Shoigu", False),
+    ("Mr.", "Mr. Kim", False),
+    ("The reporter", "Sergei K. Shoigu", False),
+])
+def test_name_alone_matches(pred, gold, ok):
+    assert name_alone_matches(pred, gold) is ok
+
+
+def test_source_name_accuracy_ignores_mentions_and_unnamed_aliases():
+    gold = from_fixture(seed_fixture())  # source Sergei K. Shoigu, aliases "he" (description), "Mr. Shoigu"
+
+    def name_counts(name, mention=None):
+        r = score_article(gold, response(SEED, [seed_claim("s1", mention)], [("s1", name, "person", [])]))
+        return r.counts.source_name_checked, r.counts.source_name_correct, r.matches[0].source_name_ok
+
+    assert name_counts("Shoigu") == (1, 1, True)
+    assert name_counts("Mr. Shoigu") == (1, 1, True)
+    # the mention "he" is a gold alias occurrence: source accuracy says right, the name alone is wrong
+    r = score_article(gold, response(SEED, [seed_claim("s1", "he")], [("s1", "The Kremlin", "government", [])]))
+    assert (r.counts.source_correct, r.counts.source_name_correct) == (1, 0)
+    # a pronoun alias never counts as a resolved name
+    assert name_counts("he", mention="he") == (1, 0, False)
+    m = aggregate(r.counts)
+    assert m["source_name_accuracy"] == 0.0 and m["source_accuracy"] == 1.0
+
+
+def test_source_name_accuracy_na_without_found_sourced_gold():
+    s = score_article(one_gold(), response(DOC, [], [REPORTER]))
+    assert aggregate(s.counts)["source_name_accuracy"] is None
+    # PolNeAR-style gold (no aliases): scored against the gold source text itself
+    g = GoldArticle(id="t", text=DOC, attributions=(
+        GoldAttribution(content=GoldSpan.one(10, 20), source="he", names=("he",)),))
+    r = score_article(g, response(DOC, [claim("c1", 10, 20)], [("s1", "he", "person", [])]))
+    assert (r.counts.source_name_checked, r.counts.source_name_correct) == (1, 1)
+    g2 = GoldArticle(id="t", text=DOC, attributions=(
+        GoldAttribution(content=GoldSpan.one(10, 20), source=None),))
+    r2 = score_article(g2, response(DOC, [claim("c1", 10, 20)], [ANN]))
+    assert r2.counts.source_name_checked == 0
