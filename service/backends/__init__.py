@@ -12,6 +12,10 @@ def load_backend(settings: Settings) -> Backend:
         from .fake import FakeBackend
 
         return FakeBackend()
+    if settings.backend == "openai":
+        from .openai import OpenAIBackend
+
+        return OpenAIBackend(settings)
     if settings.backend == "llamacpp":
         from .llamacpp import LlamaCppBackend
 
