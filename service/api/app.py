@@ -76,4 +76,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
         return _error(500, "internal_error", f"internal error ({type(exc).__name__}); see the server log")
 
     app.include_router(router)
+    from . import batch, page, progress, results  # the newsroom page, permalinks, batch, offline docs
+
+    for extra in (progress.router, batch.router, results.router, page.router):
+        app.include_router(extra)
+    page.install(app)
     return app

@@ -1,0 +1,135 @@
+"""One pipeline run as a stream of events, for the progress endpoint and the batch endpoint.
+
+The pipeline runs in a worker thread and reports each stage as it starts. The caller iterates
+`run_events`; if it stops iterating (the client went away, or pressed cancel), the run is
+cancelled at the next stage boundary: a model call already under way runs to its end, and then
+nothing further is computed. The queue slot (`AppState.admit`) is held until the thread is done.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from .. import pipeline
+from ..errors import ClaimTraceError
+from ..schema import SummarizeRequest
+from .deps import AppState
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """The caller stopped listening; raised inside the pipeline at a stage boundary."""
+
+
+@dataclass
+class Stage:
+    name: str
+    elapsed_ms: float  # since the run started
+
+
+@dataclass
+class Result:
+    body: str  # the response JSON, exactly as POST /v1/summarize returns it
+    cache: str  # "hit" | "miss"
+
+
+def error_object(exc: BaseException) -> tuple[int, dict]:
+    """(status, {"code", "message"}) for an exception, never a stack trace."""
+    if isinstance(exc, ClaimTraceError):
+        return exc.status, {"code": exc.code, "message": exc.message}
+    if isinstance(exc, ValidationError):
+        return 422, {"code": "invalid_input", "message": validation_message(exc)}
+    log.error("unhandled error in a streamed run", exc_info=exc)
+    return 500, {"code": "internal_error", "message": f"internal error ({type(exc).__name__}); see the server log"}
+
+
+def validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+def cache_key(state: AppState, body: SummarizeRequest) -> str:
+    return state.cache_key(body.model_dump(mode="json"), pipeline.prompt_versions(body, state.settings))
+
+
+def cached(state: AppState, body: SummarizeRequest) -> str | None:
+    if state.cache is None:
+        return None
+    return state.cache.get(cache_key(state, body))
+
+
+async def run_events(state: AppState, body: SummarizeRequest) -> AsyncIterator[Stage | Result]:
+    """Stage events as the pipeline reaches them, then one Result. Errors are raised."""
+    backend = state.ready_backend()
+    key = cache_key(state, body)
+    if state.cache is not None and (hit := state.cache.get(key)) is not None:
+        yield Result(hit, "hit")
+        return
+    loop = asyncio.get_running_loop()
+    stages: asyncio.Queue[Stage] = asyncio.Queue()
+    cancel = threading.Event()
+    t0 = time.perf_counter()
+
+    def progress(stage: str) -> None:
+        if cancel.is_set():
+            raise Cancelled(f"cancelled before {stage}")
+        loop.call_soon_threadsafe(stages.put_nowait, Stage(stage, (time.perf_counter() - t0) * 1000))
+
+    def work() -> str:
+        try:
+            result = pipeline.run(body, backend, state.settings, progress=progress)
+            text = result.model_dump_json()
+            if state.cache is not None:
+                state.cache.put(key, text, document_text=body.text)
+            return text
+        finally:
+            state.release()
+
+    state.admit()
+    try:
+        future = loop.run_in_executor(None, work)
+    except BaseException:
+        state.release()
+        raise
+    getter: asyncio.Future | None = None
+    try:
+        while True:
+            getter = asyncio.ensure_future(stages.get())
+            done, _ = await asyncio.wait({getter, future}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                yield getter.result()
+                continue
+            getter.cancel()
+            while not stages.empty():
+                yield stages.get_nowait()
+            yield Result(future.result(), "miss")
+            return
+    finally:
+        cancel.set()  # a no-op once the run has finished
+        if getter is not None and not getter.done():
+            getter.cancel()
+        if not future.done():
+            log.info("run cancelled by the client; it stops at the next stage boundary")
+            future.add_done_callback(lambda f: f.exception())  # consume Cancelled quietly
+
+
+def ndjson(obj: dict) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def with_response(prefix: dict, body: str) -> bytes:
+    """An NDJSON line carrying a response JSON without re-encoding it: {...prefix, "response": body}."""
+    head = json.dumps(prefix, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return f'{head},"response":{body}}}\n'.encode()
