@@ -31,7 +31,17 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_input_chars: int = Field(200_000, ge=1000)
-    max_queue: int = Field(8, ge=1)
+    max_queue: int = Field(8, ge=1, description="summary (model) requests admitted at once")
+    max_cpu_queue: int = Field(8, ge=1, description="claims-only (summarize=false) requests admitted at once")
+    cpu_budget_s: float = Field(60.0, gt=0, description="time budget of a request's CPU stages (504 over it)")
+    # HTTP limits (api/guard.py enforces the body ones; api/server.py hands the rest to uvicorn)
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="request body cap in bytes, enforced while it streams")
+    body_timeout_s: float = Field(30.0, gt=0, description="time allowed to receive a whole request body (408 over it)")
+    header_timeout_s: float = Field(10.0, gt=0, description="time allowed for a connection to send complete headers")
+    keep_alive_s: int = Field(5, ge=1, description="an idle keep-alive connection is closed after this")
+    max_header_bytes: int = Field(16 * 1024, ge=1024, description="request line + headers cap (uvicorn/h11)")
+    max_connections: int = Field(64, ge=1, description="open connections/requests before uvicorn answers 503")
+    expose_cache: bool = Field(False, description="send X-Cache: hit|miss (it tells a caller someone sent the same article)")
     max_batch: int = Field(16, ge=1, description="articles accepted in one POST /v1/batch")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
@@ -45,6 +55,9 @@ class Settings(BaseModel):
                                         "'model' (CLAIMTRACE_MODEL's GGUF), a .gguf, a .jinja or a tokenizer dir")
     openai_concurrency: int = Field(4, ge=1, le=256)
     openai_max_retries: int = Field(3, ge=0, le=10)
+    # results store (cache + permalinks): unset = sqlite in cache_dir; redis://host:port/db = shared by replicas
+    store_url: str | None = Field(None, description="redis://host:6379/0 or sqlite:///path")
+    store_ttl_s: int = Field(30 * 86400, ge=60, description="how long a Redis store keeps a result")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

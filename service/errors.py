@@ -32,6 +32,18 @@ class GenerationTimeout(ClaimTraceError):
     status, code = 504, "generation_timeout"
 
 
+class CpuBudgetExceeded(ClaimTraceError):
+    """The request's CPU stages (ingest, segmentation, attribution) went over CLAIMTRACE_CPU_BUDGET_S."""
+
+    status, code = 504, "cpu_budget_exceeded"
+
+
+class ClientDisconnected(ClaimTraceError):
+    """The client went away; the work was abandoned at the next check. Nobody reads the 499."""
+
+    status, code = 499, "client_disconnected"
+
+
 class ModelLoadError(ClaimTraceError):
     """Weights missing or failing their checksum: raised at start-up, never on a request."""
 

@@ -4,13 +4,15 @@ This module only calls the stages in order; each stage lives in the module named
 """
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from .attribute import attribute
 from .backends import Backend
 from .config import Settings, get_settings
+from .deadline import Deadline, active
 from .errors import InputTooLarge, InvalidInput
 from .ingest import ingest
 from .respond import respond
@@ -29,10 +31,31 @@ STAGES = ("ingest", "segment", "attribute", "summarize", "verify")
 
 
 def run(request: SummarizeRequest, backend: Backend, settings: Settings | None = None,
-        progress: Callable[[str], None] | None = None) -> SummarizeResponse:
+        progress: Callable[[str], None] | None = None, deadline: Deadline | None = None) -> SummarizeResponse:
     """Run the stages in order. `progress(stage)` is called as each stage starts; an exception it
-    raises (e.g. the caller cancelled) stops the run there."""
+    raises (e.g. the caller cancelled) stops the run there.
+
+    `deadline` (default: CLAIMTRACE_CPU_BUDGET_S from now) is checked before each stage and, through
+    `service.deadline.check()`, inside any stage that calls it: over its budget the run stops with
+    CpuBudgetExceeded (504), once cancelled with ClientDisconnected. Model calls do not count
+    against the budget (they have CLAIMTRACE_GENERATION_TIMEOUT_S)."""
     settings = settings or get_settings()
+    deadline = deadline if deadline is not None else Deadline(settings.cpu_budget_s)
+    openai = sys.modules.get("service.backends.openai")  # that backend closes its stream when told
+    token = None
+    if openai is not None:
+        outer = openai.cancelled.get()
+        token = openai.cancelled.set(lambda: deadline.cancelled or bool(outer and outer()))
+    try:
+        with active(deadline):
+            return _run(request, backend, settings, progress, deadline)
+    finally:
+        if token is not None:
+            openai.cancelled.reset(token)
+
+
+def _run(request: SummarizeRequest, backend: Backend, settings: Settings,
+         progress: Callable[[str], None] | None, deadline: Deadline) -> SummarizeResponse:
     body = request.text if request.text is not None else request.html
     if len(body) > settings.max_input_chars:
         raise InputTooLarge(f"article has {len(body)} characters; the limit is {settings.max_input_chars}")
@@ -40,6 +63,7 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
 
     @contextmanager
     def timed(stage: str):
+        deadline.check()  # over budget or abandoned: stop before the next stage
         if progress is not None:
             progress(stage)
         t0 = time.perf_counter()
@@ -57,10 +81,15 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
         attribution = attribute(doc, segments)
     gen = dict(max_new_tokens=settings.max_new_tokens, time_budget_s=settings.generation_timeout_s,
                prompt_version=settings.summary_prompt)
-    with timed("summarize"):
+    # the model stages have their own budget (generation_timeout_s): the CPU budget clock stops
+    def model_clock():
+        return deadline.paused() if request.options.summarize else nullcontext()
+
+    with timed("summarize"), model_clock():
         draft = summarize(doc, attribution, request.options, backend, **gen) if request.options.summarize else None
-    with timed("verify"):
+    with timed("verify"), model_clock():
         summary = verify(draft, doc, attribution, request.options, backend, **gen)
+    deadline.check()
     timings["model"] = summary.stats.get("model_seconds", 0.0) * 1000
     timings["total"] = (time.perf_counter() - t_start) * 1000
     return respond(request, doc, attribution, summary, backend.info, prompt_versions(request, settings), timings)
