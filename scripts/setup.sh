@@ -14,6 +14,7 @@ fi
 # System packages the tests need, each installed only when its program is missing (Debian).
 apt_missing=()
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)  # the browser tests (tests/test_page_browser.py)
+[ -x /usr/bin/redis-server ] || apt_missing+=(redis-server)  # the shared results store tests (tests/test_store_redis.py)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   echo "setup: apt-get install ${apt_missing[*]}" >&2
   apt-get update -qq
