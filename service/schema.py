@@ -173,6 +173,9 @@ class Fixture(BaseModel):
     unsourced: list[FixtureUnsourced | str] = Field(default_factory=list)
     summary: FixtureSummary = Field(default_factory=FixtureSummary)
     notes: str | None = None
+    # True when labelled by reading only, without ever running the engine on it (eval/fixtures/TUNING.md)
+    labelled_blind: bool = False
+    labelled_on: str | None = None  # ISO date the labels were written
 
     def unsourced_items(self) -> list[FixtureUnsourced]:
         return [u if isinstance(u, FixtureUnsourced) else FixtureUnsourced(content=u) for u in self.unsourced]
