@@ -14,6 +14,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
+    from .api.server import uvicorn_options
     from .backends.weights import resolve
     from .errors import ClaimTraceError
 
@@ -28,7 +29,8 @@ def _serve(args: argparse.Namespace) -> int:
         except ClaimTraceError as e:
             logging.getLogger("claimtrace").critical("%s", e.message)
             return 2
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    # keep-alive, header size, connection limit and header timeout: api/server.py (README, configuration)
+    uvicorn.run(create_app(settings), **uvicorn_options(settings))
     return 0
 
 

@@ -88,15 +88,30 @@ class DocumentInfo(BaseModel):
 
 class SummarizeOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    max_sentences: int = Field(default=3, ge=1, le=6)
+    max_sentences: int = Field(default=3, ge=1, le=6, strict=True)
     style: Literal["prose", "bullets"] = "prose"
-    summarize: bool = Field(default=True, description="false skips the model and returns claims only")
+    summarize: bool = Field(default=True, strict=True, description="false skips the model and returns claims only")
+
+
+# What str.strip() removes (str.isspace), as a JSON-schema character class: "non-blank" in the
+# OpenAPI means exactly what the validator below checks.
+_BLANK = r"\t-\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK = f"[^{_BLANK}]"
+
+
+def _one_body(name: str, other: str) -> dict:
+    return {"required": [name], "properties": {name: {"type": "string", "pattern": NON_BLANK}, other: {"type": "null"}}}
 
 
 class SummarizeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = None
-    html: str | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "description": "Exactly one of `text` or `html`, and it must not be blank (empty or only whitespace).",
+        "oneOf": [_one_body("text", "html"), _one_body("html", "text")],
+    })
+    text: str | None = Field(default=None, description="the article as plain text; exactly one of text/html, non-blank",
+                             json_schema_extra={"pattern": NON_BLANK})
+    html: str | None = Field(default=None, description="the article as an HTML page; exactly one of text/html, non-blank",
+                             json_schema_extra={"pattern": NON_BLANK})
     title: str | None = Field(default=None, max_length=1000)
     url: str | None = Field(default=None, max_length=4000)
     options: SummarizeOptions = Field(default_factory=SummarizeOptions)
@@ -109,6 +124,17 @@ class SummarizeRequest(BaseModel):
         if not body or not body.strip():
             raise ValueError("'text'/'html' is empty or only whitespace")
         return self
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="a stable machine-readable code, e.g. invalid_input, input_too_large, overloaded")
+    message: str = Field(description="what went wrong and where, for a person; never a stack trace")
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorDetail
 
 
 class SummarizeResponse(BaseModel):

@@ -41,6 +41,7 @@ def real_backend():
 
 @pytest.fixture(scope="session")
 def real_client(real_backend, tmp_path_factory):
-    settings = get_settings().model_copy(update={"cache_dir": tmp_path_factory.mktemp("cache")})
+    # expose_cache: test_e2e_model checks the repeat is a cache hit (X-Cache is off by default)
+    settings = get_settings().model_copy(update={"cache_dir": tmp_path_factory.mktemp("cache"), "expose_cache": True})
     with TestClient(create_app(settings, backend=real_backend)) as client:
         yield client
