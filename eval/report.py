@@ -7,15 +7,12 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from service.schema import ATTRIBUTED_KINDS, SummarizeResponse
 
 from .adapters import GoldArticle
 from .metrics import ArticleScore, document_text, names_match
-
-if TYPE_CHECKING:
-    from .runner import RunResult
+from .result import RunResult
 
 HEADLINE = [
     # (label, lenient key, exact key, strict key)
@@ -55,6 +52,12 @@ def fmt(v: object) -> str:
     if isinstance(v, float):
         return f"{100 * v:.1f}%"
     return str(v)
+
+
+def _versions(p: dict) -> str:
+    v = p.get("fixture_versions") or {}
+    bumped = {k: n for k, n in sorted(v.items()) if n != 1}
+    return (", ".join(f"{k} v{n}" for k, n in bumped.items()) + ", others v1") if bumped else f"all {len(v)} v1"
 
 
 def fmt_s(v: float | None) -> str:
@@ -108,7 +111,7 @@ def _article_json(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
     }
 
 
-def to_json(result: "RunResult") -> dict:
+def to_json(result: RunResult) -> dict:
     return {
         "provenance": result.provenance,
         "summarize": result.summarize,
@@ -123,7 +126,7 @@ def to_json(result: "RunResult") -> dict:
 # ---------------------------------------------------------------- markdown
 
 
-def to_markdown(result: "RunResult") -> str:
+def to_markdown(result: RunResult) -> str:
     m, p = result.metrics, result.provenance
     model = p.get("model") or {}
     lines = [
@@ -132,6 +135,7 @@ def to_markdown(result: "RunResult") -> str:
         f"- commit `{p.get('git_commit')}`{' (dirty tree)' if p.get('git_dirty') else ''}, {p.get('date_utc')}",
         f"- model `{model.get('name')}` ({model.get('backend')}, sha256 `{model.get('sha256')}`)",
         f"- prompts: {', '.join(f'{k}={v}' for k, v in sorted(p.get('prompt_versions', {}).items())) or 'n/a'}",
+        f"- scorer v{p.get('scorer_version')}" + (f", fixture versions: {_versions(p)}" if p.get("fixture_versions") else ""),
         f"- {p.get('articles')} articles, summaries {'on' if result.summarize else 'off'}, "
         f"{p['machine']['cpu_count']} CPUs, {p['machine']['platform']}",
         "",
@@ -319,7 +323,7 @@ def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
     return "\n".join(parts)
 
 
-def to_html(result: "RunResult") -> str:
+def to_html(result: RunResult) -> str:
     m, p = result.metrics, result.provenance
     model = p.get("model") or {}
     rows = "".join(f"<tr><td>{html.escape(label)}</td>" + "".join(f"<td>{fmt(m[k])}</td>" for k in keys) + "</tr>"
@@ -343,7 +347,7 @@ def to_html(result: "RunResult") -> str:
 <h1>ClaimTrace eval: {html.escape(result.suite)}</h1>
 <p class=small>commit {html.escape(str(p.get('git_commit')))}{' (dirty)' if p.get('git_dirty') else ''} · {html.escape(str(p.get('date_utc')))} ·
 model {html.escape(str(model.get('name')))} ({html.escape(str(model.get('backend')))}, sha256 {html.escape(str(model.get('sha256')))}) ·
-prompts {html.escape(json.dumps(p.get('prompt_versions')))} · {p.get('articles')} articles · summaries {'on' if result.summarize else 'off'} ·
+prompts {html.escape(json.dumps(p.get('prompt_versions')))} · scorer v{p.get('scorer_version')}{(' · fixtures ' + html.escape(_versions(p))) if p.get('fixture_versions') else ''} · {p.get('articles')} articles · summaries {'on' if result.summarize else 'off'} ·
 {p['machine']['cpu_count']} CPUs</p>
 <table><tr><th>metric</th><th>lenient (≥50% overlap)</th><th>exact (trimmed)</th><th>strict</th></tr>{rows}</table>
 <table>{singles}</table>
@@ -357,7 +361,7 @@ prompts {html.escape(json.dumps(p.get('prompt_versions')))} · {p.get('articles'
 # ---------------------------------------------------------------- files and screen
 
 
-def write_reports(result: "RunResult", out: Path) -> None:
+def write_reports(result: RunResult, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(to_json(result), indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     (out / "report.md").write_text(to_markdown(result), encoding="utf-8")
@@ -369,11 +373,11 @@ def write_reports(result: "RunResult", out: Path) -> None:
                 f.write(json.dumps({"article": article_id, "response": resp.model_dump(mode="json")}, ensure_ascii=False) + "\n")
 
 
-def print_summary(result: "RunResult", out: Path) -> None:
+def print_summary(result: RunResult, out: Path) -> None:
     m, c, p = result.metrics, result.cost, result.provenance
     model = p.get("model") or {}
     print(f"\nClaimTrace eval [{result.suite}] — {p['articles']} articles, model {model.get('name')}, "
-          f"summaries {'on' if result.summarize else 'off'}")
+          f"summaries {'on' if result.summarize else 'off'}, scorer v{p.get('scorer_version')}")
     print(f"{'':28}{'lenient':>10}{'exact':>10}{'strict':>10}")
     for label, *keys in HEADLINE:
         print(f"{label:28}" + "".join(f"{fmt(m[k]):>10}" for k in keys))

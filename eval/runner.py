@@ -1,10 +1,15 @@
 """Run the eval: gold articles -> service (in-process or HTTP) -> scores -> report files -> gate.
 
-    python -m eval [--only ID ...] [--url URL] [--backend real|fake] [--no-summary] [--gate] [--out DIR]
-    python -m eval polnear [--dir DIR] [--limit N] [--only NAME ...] [--url URL] [--gate] [--out DIR]
+    python -m eval [--fixtures DIR] [--thresholds FILE] [--only ID ...] [--url URL] [--backend real|fake]
+                   [--no-summary] [--gate] [--junit FILE] [--markdown FILE] [--out DIR]
+    python -m eval polnear --dir DIR [--limit N] [--only NAME ...] [--url URL] [--gate] [--out DIR]
+    python -m eval new ARTICLE.txt [-o FILE]      a blank fixture skeleton to label (eval.labelling)
+    python -m eval check DIR|FILE ...             validate fixtures without running anything
+    python -m eval diff RUN_A RUN_B               what changed between two report folders (eval.diff)
 
 `main(argv)` is the entry point (`claimtrace eval` calls it); it returns the exit status:
-0 ok, 1 gate failed, 2 the run itself failed (bad fixture, service unreachable...).
+0 pass, 1 gate failed, 2 usage or configuration error (bad option, invalid fixture or thresholds file,
+missing PolNeAR dir, model that cannot load), 3 service unreachable (`--url`).
 """
 from __future__ import annotations
 
@@ -16,7 +21,6 @@ import subprocess
 import sys
 import time
 import tomllib
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Protocol
@@ -24,7 +28,10 @@ from typing import Callable, Protocol
 from service.schema import ModelInfo, SummarizeOptions, SummarizeRequest, SummarizeResponse
 
 from . import metrics
-from .adapters import GoldArticle, load_fixtures
+from .adapters import FIXTURES_DIR, FixtureError, GoldArticle, load_fixtures
+from .result import RunResult
+
+__all__ = ["RunResult", "main", "run", "check_gate", "load_thresholds", "HttpClient", "InProcessClient"]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,10 @@ class InProcessClient:
         return {"mode": "in-process", **self._settings.model_dump(mode="json")}
 
 
+class ServiceUnreachable(RuntimeError):
+    """The server at --url could not be reached (connection refused, DNS, timeout, never ready)."""
+
+
 class HttpClient:
     """POSTs to a running server (`--url`)."""
 
@@ -85,9 +96,40 @@ class HttpClient:
 
         self.url = url.rstrip("/")
         self._http = httpx.Client(timeout=timeout_s, transport=transport)
+        self.unreachable: str | None = None  # set when a request could not reach the server
+
+    def wait_ready(self, timeout_s: float = 60.0, poll_s: float = 2.0) -> None:
+        """Raise ServiceUnreachable unless GET /healthz answers and /readyz turns 200 within timeout_s
+        (a server that is still loading its model answers 503)."""
+        import httpx
+
+        deadline = time.monotonic() + timeout_s
+        last = ""
+        while True:
+            try:
+                h = self._http.get(f"{self.url}/healthz", timeout=10.0)
+                if h.status_code != 200:
+                    raise ServiceUnreachable(f"{self.url}/healthz answered HTTP {h.status_code}")
+                r = self._http.get(f"{self.url}/readyz", timeout=10.0)
+                if r.status_code == 200:
+                    return
+                last = f"{self.url}/readyz answered HTTP {r.status_code}"
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                if time.monotonic() >= deadline:
+                    raise ServiceUnreachable(f"{self.url}: {last}") from exc
+            if time.monotonic() >= deadline:
+                raise ServiceUnreachable(f"{self.url} not ready after {timeout_s:.0f}s ({last})")
+            time.sleep(poll_s)
 
     def summarize(self, request: SummarizeRequest) -> SummarizeResponse:
-        r = self._http.post(f"{self.url}/v1/summarize", json=request.model_dump(mode="json", exclude_none=True))
+        import httpx
+
+        try:
+            r = self._http.post(f"{self.url}/v1/summarize", json=request.model_dump(mode="json", exclude_none=True))
+        except httpx.TransportError as exc:
+            self.unreachable = f"{type(exc).__name__}: {exc}"
+            raise ServiceUnreachable(f"{self.url}: {self.unreachable}") from exc
         if r.status_code != 200:
             raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
         return SummarizeResponse.model_validate(r.json())
@@ -103,20 +145,6 @@ class HttpClient:
 
 
 # ---------------------------------------------------------------- running
-
-
-@dataclass
-class RunResult:
-    suite: str  # fixtures | polnear
-    gold: list[GoldArticle]
-    scores: list[metrics.ArticleScore]
-    responses: dict[str, SummarizeResponse | None]
-    totals: metrics.Counts
-    metrics: dict
-    cost: dict
-    provenance: dict
-    summarize: bool
-    gate: dict = field(default_factory=dict)
 
 
 def peak_rss_mb() -> float:
@@ -162,6 +190,7 @@ def provenance(client: Client, responses: list[SummarizeResponse], n_articles: i
         "prompt_versions": prompt_versions,
         "articles": n_articles,
         "settings": client.settings(),
+        "scorer_version": metrics.SCORER_VERSION,
     }
 
 
@@ -189,6 +218,9 @@ def run(gold: list[GoldArticle], client: Client, *, summarize: bool, suite: str 
         responses[art.id] = resp
     totals = sum((s.counts for s in scores), metrics.Counts())
     ok = [r for r in responses.values() if r is not None]
+    prov = provenance(client, ok, len(gold), suite)
+    if suite == "fixtures":
+        prov["fixture_versions"] = {g.id: g.version for g in gold}
     return RunResult(
         suite=suite,
         gold=gold,
@@ -197,12 +229,18 @@ def run(gold: list[GoldArticle], client: Client, *, summarize: bool, suite: str 
         totals=totals,
         metrics=metrics.aggregate(totals),
         cost=metrics.cost(seconds, peak_rss_mb()),
-        provenance=provenance(client, ok, len(gold), suite),
+        provenance=prov,
         summarize=summarize,
     )
 
 
 # ---------------------------------------------------------------- gate
+
+COST_METRICS = ("seconds_median", "seconds_max", "seconds_total", "peak_rss_mb")
+
+
+class ThresholdsError(ValueError):
+    pass
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> dict:
@@ -210,79 +248,167 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict:
         return tomllib.load(fh)
 
 
+def thresholds_problems(thresholds: dict, path: Path | str = "thresholds") -> list[str]:
+    """Everything wrong with a thresholds table, as 'file: key: why' (checked before any model runs)."""
+    known = set(metrics.aggregate(metrics.Counts())) | set(COST_METRICS)
+    out = []
+    for suite, table in thresholds.items():
+        if suite not in ("fixtures", "polnear"):
+            out.append(f"{path}: [{suite}]: unknown section (fixtures, polnear)")
+            continue
+        if not isinstance(table, dict):
+            out.append(f"{path}: {suite}: must be a table with [{suite}.min] / [{suite}.max]")
+            continue
+        for bound, limits in table.items():
+            if bound not in ("min", "max") or not isinstance(limits, dict):
+                out.append(f"{path}: [{suite}.{bound}]: unknown bound (min, max)")
+                continue
+            for name, limit in limits.items():
+                if name not in known:
+                    out.append(f"{path}: {suite}.{bound}.{name}: unknown metric")
+                elif isinstance(limit, bool) or not isinstance(limit, (int, float)):
+                    out.append(f"{path}: {suite}.{bound}.{name}: threshold must be a number, got {limit!r}")
+    return out
+
+
+def read_thresholds(path: Path) -> dict:
+    """load_thresholds + validation; ThresholdsError with (file, key, why) messages."""
+    try:
+        t = load_thresholds(path)
+    except FileNotFoundError as exc:
+        raise ThresholdsError(f"{path}: no such thresholds file") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ThresholdsError(f"{path}: not valid TOML: {exc}") from exc
+    problems = thresholds_problems(t, path)
+    if problems:
+        raise ThresholdsError("invalid thresholds:\n  " + "\n  ".join(problems))
+    return t
+
+
 def check_gate(result: RunResult, thresholds: dict) -> dict:
-    """{'failures': [...], 'checked': [...], 'skipped': [...]}; n/a on a gated metric is a failure,
-    except summary metrics in a run without summaries (skipped, said so)."""
+    """{'failures': [...], 'checked': [...], 'skipped': [...], 'results': [...]}; n/a on a gated metric
+    is a failure, except summary metrics in a run without summaries (skipped, said so). `results` has
+    one {metric, bound, threshold, value, status: pass|fail|na|skipped|unknown} per gated metric."""
     table = thresholds.get(result.suite, {})
-    failures, checked, skipped = [], [], []
+    failures, checked, skipped, results = [], [], [], []
     values = {**result.metrics, **{k: v for k, v in result.cost.items()}}
     for bound, ok in (("min", lambda v, t: v >= t), ("max", lambda v, t: v <= t)):
         for name, limit in table.get(bound, {}).items():
+            row = {"metric": name, "bound": bound, "threshold": limit, "value": values.get(name)}
+            results.append(row)
             if name in SUMMARY_METRICS and not result.summarize:
                 skipped.append(f"{name} (run without summaries)")
+                row["status"] = "skipped"
                 continue
             if name not in values:
                 failures.append(f"{name}: unknown metric in thresholds.toml")
+                row["status"] = "unknown"
                 continue
             v = values[name]
             if v is None:
                 failures.append(f"{name}: n/a (could not be measured), {bound} {limit}")
+                row["status"] = "na"
             elif not ok(v, limit):
                 failures.append(f"{name}: {v:.4g} {'<' if bound == 'min' else '>'} {bound} {limit}")
+                row["status"] = "fail"
             else:
                 checked.append(name)
-    return {"failures": failures, "checked": checked, "skipped": skipped}
+                row["status"] = "pass"
+    return {"failures": failures, "checked": checked, "skipped": skipped, "results": results}
 
 
 # ---------------------------------------------------------------- CLI
+
+POLNEAR_HELP = ("PolNeAR is not bundled (copyrighted news, no data licence). Clone the public corpus and "
+                "point --dir at a split: git clone https://github.com/networkdynamics/PolNeAR && "
+                "python -m eval polnear --dir PolNeAR/data/dev")
 
 
 def _parser(polnear: bool) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m eval polnear" if polnear else "python -m eval",
-        description=("Score attribution on PolNeAR (BRAT) with the fixture metrics; never summarizes."
-                     if polnear else "Run the ClaimTrace eval suite on eval/fixtures/*.json."),
+        description=("Score attribution on PolNeAR (BRAT) with the fixture metrics; never summarizes. " + POLNEAR_HELP
+                     if polnear else
+                     "Run the ClaimTrace eval suite on a folder of fixtures (default: the bundled eval/fixtures). "
+                     "Other commands: new ARTICLE.txt, check DIR, diff RUN_A RUN_B, polnear --dir DIR."),
+        epilog="exit status: 0 pass, 1 gate failed, 2 usage or configuration error, 3 service unreachable",
     )
     if polnear:
-        from .adapters.polnear import DEFAULT_DIR
-
-        p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="BRAT dir with text/ and attributions/ (default: %(default)s)")
+        p.add_argument("--dir", type=Path, default=None,
+                       help="a PolNeAR split in BRAT layout, with text/ and attributions/ (e.g. PolNeAR/data/dev)")
         p.add_argument("--limit", type=int, default=None, help="first N articles in sorted order")
+    else:
+        p.add_argument("--fixtures", type=Path, default=FIXTURES_DIR, metavar="DIR",
+                       help="folder of fixture *.json files (default: the bundled eval/fixtures)")
     p.add_argument("--only", nargs="+", metavar="ID", help="only these fixture ids / article names")
     p.add_argument("--url", help="score a running server (POST URL/v1/summarize) instead of in-process")
+    p.add_argument("--ready-timeout", type=float, default=60.0, metavar="S",
+                   help="with --url: seconds to wait for /healthz and /readyz before giving up with exit 3 (default 60)")
     p.add_argument("--backend", choices=("real", "fake"), default=None,
                    help="in-process model: real (settings, CLAIMTRACE_*) or fake. Default: real, "
                         "or fake when no summary is asked for (the model is not called then)")
     if not polnear:
         p.add_argument("--no-summary", action="store_true", help="claims only (options.summarize=false)")
-    p.add_argument("--gate", action="store_true", help="exit 1 when a metric misses eval/thresholds.toml")
-    p.add_argument("--thresholds", type=Path, default=THRESHOLDS, help=argparse.SUPPRESS)
+    p.add_argument("--gate", action="store_true", help="exit 1 when a metric misses the thresholds")
+    p.add_argument("--thresholds", type=Path, default=THRESHOLDS, metavar="FILE",
+                   help="TOML with [fixtures.min]/[fixtures.max]/[polnear.*] bounds (default: the bundled eval/thresholds.toml)")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML (a test case per fixture and per gated metric)")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="also write a Markdown summary for a pull-request comment")
     p.add_argument("--out", type=Path, help="report directory (default eval/reports/<UTC time>-<commit>/)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2): a status, never an exception
+        return exc.code if isinstance(exc.code, int) else 2
+
+
 def main(argv: list[str] | None = None, *, client_factory: Callable[[argparse.Namespace, bool], Client] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in ("polnear", "new", "check", "diff") else None
+    if command in ("new", "check"):
+        from . import labelling
+
+        return labelling.main(argv)
+    if command == "diff":
+        from . import diff
+
+        return diff.main(argv[1:])
+    polnear = command == "polnear"
+    args = _parse(_parser(polnear), argv[1:] if polnear else argv)
+    if isinstance(args, int):
+        return args
+    return _run_command(args, polnear, client_factory)
+
+
+def _run_command(args: argparse.Namespace, polnear: bool, client_factory) -> int:
     from .report import print_summary, write_reports
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    polnear = bool(argv) and argv[0] == "polnear"
-    args = _parser(polnear).parse_args(argv[1:] if polnear else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     summarize = False if polnear else not args.no_summary
 
+    # everything a person can get wrong is checked before any model loads
     try:
         if polnear:
+            if args.dir is None:
+                print(f"error: polnear needs --dir. {POLNEAR_HELP}", file=sys.stderr)
+                return 2
             from .adapters.polnear import load_polnear
 
             gold = load_polnear(args.dir, limit=args.limit, only=args.only)
         else:
-            gold = load_fixtures(only=args.only)
-    except (FileNotFoundError, ValueError) as exc:
+            gold = load_fixtures(args.fixtures, only=args.only)
+        thresholds = read_thresholds(args.thresholds)
+    except FixtureError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print("(run `claimtrace eval check DIR` to see every problem; see eval/README.md for the format)", file=sys.stderr)
         return 2
-    except SystemExit as exc:  # invalid fixture / unknown id: message already formatted
-        print(f"error: {exc}", file=sys.stderr)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}" + (f"\n{POLNEAR_HELP}" if polnear and isinstance(exc, FileNotFoundError) else ""),
+              file=sys.stderr)
         return 2
     if not gold:
         print("error: no gold articles to score", file=sys.stderr)
@@ -298,16 +424,36 @@ def main(argv: list[str] | None = None, *, client_factory: Callable[[argparse.Na
     except Exception as exc:  # e.g. the model can't be loaded: say so, no traceback
         print(f"error: could not start the service: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    if isinstance(client, HttpClient):
+        try:
+            client.wait_ready(args.ready_timeout)
+        except ServiceUnreachable as exc:
+            print(f"error: service unreachable: {exc}", file=sys.stderr)
+            return 3
 
     result = run(gold, client, summarize=summarize, suite="polnear" if polnear else "fixtures",
                  progress=not args.quiet)
-    thresholds = load_thresholds(args.thresholds)
+    result.provenance["thresholds_file"] = str(args.thresholds)
+    if not polnear:
+        result.provenance["fixtures_dir"] = str(args.fixtures)
     result.gate = check_gate(result, thresholds)
     out = args.out or REPORTS_DIR / (
         datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{result.provenance['git_short'] or 'nogit'}"
     )
     write_reports(result, out)
+    if args.junit or args.markdown:
+        from . import ci
+
+        if args.junit:
+            ci.write_junit(result, args.junit)
+        if args.markdown:
+            ci.write_markdown(result, args.markdown, report_dir=out)
     print_summary(result, out)
+    unreachable = getattr(client, "unreachable", None)
+    if unreachable:
+        print(f"\nerror: service unreachable during the run ({unreachable}); "
+              f"{result.totals.articles_failed} of {result.totals.articles} articles failed", file=sys.stderr)
+        return 3
     if args.gate and result.gate["failures"]:
         print("\nGATE FAILED:", file=sys.stderr)
         for f in result.gate["failures"]:

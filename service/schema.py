@@ -199,6 +199,8 @@ class Fixture(BaseModel):
     unsourced: list[FixtureUnsourced | str] = Field(default_factory=list)
     summary: FixtureSummary = Field(default_factory=FixtureSummary)
     notes: str | None = None
+    # bumped when a label change moves scores; eval reports record the version of every fixture used
+    version: int = Field(default=1, ge=1)
     # True when labelled by reading only, without ever running the engine on it (eval/fixtures/TUNING.md)
     labelled_blind: bool = False
     labelled_on: str | None = None  # ISO date the labels were written

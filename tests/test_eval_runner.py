@@ -130,6 +130,8 @@ def test_http_client_posts_the_request(tmp_path):
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/model":
             return httpx.Response(200, json={"model": {"name": "echo", "backend": "test"}})
+        if request.url.path in ("/healthz", "/readyz"):
+            return httpx.Response(200, json={"status": "ok"})
         body = json.loads(request.content)
         seen.append(body)
         return httpx.Response(200, json=echo_response(gold[body["text"]]).model_dump(mode="json"))

@@ -80,6 +80,7 @@ class GoldArticle:
     license: str = ""
     notes: tuple[str, ...] = ()
     labels_unsourced: bool = True  # False when the gold set does not label unsourced claims
+    version: int = 1  # the fixture's `version`: bumped when a label change moves scores
 
 
 # ---------------------------------------------------------------- fixtures (DESIGN.md section 2)
@@ -149,6 +150,7 @@ def from_fixture(fx: Fixture) -> GoldArticle:
         title=fx.title,
         origin="fixture",
         license=fx.license,
+        version=fx.version,
     )
 
 
@@ -201,24 +203,149 @@ def fixture_problems(fx: Fixture, file_stem: str | None = None) -> list[str]:
     return problems
 
 
+NEAR_CHARS = 1000  # a pronoun or description alias should occur this close to its content
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a fixture file: where (file, field) and why. `warning`s do not stop a run."""
+
+    file: str
+    field: str
+    why: str
+    level: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.why}" + (" (warning)" if self.level == "warning" else "")
+
+
+class FixtureError(ValueError):
+    """Invalid fixtures: every problem found, in every file, before any model runs."""
+
+    def __init__(self, problems: list[Problem], header: str = "invalid fixtures"):
+        self.problems = problems
+        super().__init__(header + ":\n  " + "\n  ".join(str(p) for p in problems))
+
+
+def split_problem(problem: str) -> tuple[str, str]:
+    """'attributions[2].source 'X' not in text' -> ('attributions[2].source', "'X' not in text")."""
+    m = re.match(r"[\w\[\].]+", problem)
+    if not m:
+        return "-", problem
+    return m.group(), problem[m.end():].lstrip(": ").strip() or problem
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "-"
+
+
+def parse_fixture_file(path: Path) -> tuple[Fixture | None, list[Problem]]:
+    """Read and schema-validate one file; every problem is reported as (file, field, why)."""
+    from pydantic import ValidationError
+
+    name = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, "-", f"cannot read the file: {exc}")]
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(name, f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]
+    try:
+        return Fixture.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            why = err["msg"]
+            if err["type"] == "extra_forbidden":
+                why = "unknown field (a typo? see eval/README.md for the fixture format)"
+            elif err["type"] == "missing":
+                why = "required field is missing"
+            elif "input" in err and not isinstance(err["input"], (dict, list)):
+                why += f" (got {str(err['input'])[:60]!r})"
+            problems.append(Problem(name, _loc(err["loc"]), why))
+        return None, problems
+
+
+def fixture_warnings(fx: Fixture) -> list[tuple[str, str]]:
+    """Likely labelling mistakes that do not make a fixture invalid: an alias that occurs only inside
+    longer words ("he" in "the"), and a pronoun or description alias ("she", "the company") with no
+    occurrence within NEAR_CHARS characters of its content (a named alias may be far: a full name is
+    often given once, at the top)."""
+    from ..metrics import is_named_alias  # metrics imports this module
+
+    out: list[tuple[str, str]] = []
+    text = fx.text
+    for i, a in enumerate(fx.attributions):
+        try:
+            s, e = locate(text, a.content, a.occurrence)
+        except ValueError:
+            continue  # reported as an error already
+        for label, value in [("source", a.source), *[(f"aliases[{j}]", v) for j, v in enumerate(a.aliases)]]:
+            if not value.strip() or value.lower() not in text.lower():
+                continue  # an error already
+            occ = word_occurrences(text, value)
+            if not occ:
+                out.append((f"attributions[{i}].{label}", f"{value!r} occurs only inside longer words"))
+                continue
+            if label == "source" or is_named_alias(value):
+                continue
+            gap = min(max(s - oe, os_ - e, 0) for os_, oe in occ)
+            if gap > NEAR_CHARS:
+                out.append((f"attributions[{i}].{label}",
+                            f"{value!r} (a pronoun or description) is not within {NEAR_CHARS} characters of "
+                            f"its content; the nearest is {gap} characters away"))
+    return out
+
+
+def check_fixture_files(paths: list[Path], warnings: bool = False) -> tuple[list[tuple[Path, Fixture]], list[Problem]]:
+    """Validate every file (schema, then `fixture_problems`, and `fixture_warnings` when asked);
+    returns the valid fixtures and all problems found."""
+    good: list[tuple[Path, Fixture]] = []
+    problems: list[Problem] = []
+    for p in paths:
+        fx, found = parse_fixture_file(p)
+        if fx is not None:
+            found = [Problem(str(p), *split_problem(msg)) for msg in fixture_problems(fx, p.stem)]
+            if warnings:
+                found += [Problem(str(p), f, w, "warning") for f, w in fixture_warnings(fx)]
+        problems += found
+        if fx is not None and not any(x.level == "error" for x in found):
+            good.append((p, fx))
+    return good, problems
+
+
 def load_fixture(path: Path) -> Fixture:
     return Fixture.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-def load_fixtures(directory: Path = FIXTURES_DIR, only: list[str] | None = None) -> list[GoldArticle]:
-    """Load, validate and locate every fixture; an invalid fixture stops the run (it would skew scores)."""
+def fixture_paths(directory: Path) -> list[Path]:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FixtureError([Problem(str(directory), "-", "not a directory")], "no fixtures")
     paths = sorted(directory.glob("*.json"))
+    if not paths:
+        raise FixtureError([Problem(str(directory), "-", "holds no *.json fixture files")], "no fixtures")
+    return paths
+
+
+def load_fixtures(directory: Path = FIXTURES_DIR, only: list[str] | None = None) -> list[GoldArticle]:
+    """Load, validate and locate every fixture; invalid fixtures stop the run (they would skew scores).
+    Every problem in every file is reported at once (`FixtureError.problems`), before any model runs."""
+    paths = fixture_paths(directory)
     if only:
         wanted = set(only)
         paths = [p for p in paths if p.stem in wanted]
         missing = wanted - {p.stem for p in paths}
         if missing:
-            raise SystemExit(f"unknown fixture id(s): {', '.join(sorted(missing))}")
-    out = []
-    for p in paths:
-        fx = load_fixture(p)
-        problems = fixture_problems(fx, p.stem)
-        if problems:
-            raise SystemExit(f"invalid fixture {p.name}:\n  " + "\n  ".join(problems))
-        out.append(from_fixture(fx))
-    return out
+            raise FixtureError([Problem(str(directory), "--only", f"unknown fixture id {m!r}") for m in sorted(missing)],
+                               "unknown fixture ids")
+    good, problems = check_fixture_files(paths)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise FixtureError(errors, f"{len({p.file for p in errors})} invalid fixture file(s)")
+    return [from_fixture(fx) for _, fx in good]
