@@ -247,6 +247,8 @@ def to_markdown(d: dict, show_all: bool = False) -> str:
         lines.append("Only in A: " + ", ".join(d["only_in_a"]))
     if d["only_in_b"]:
         lines.append("Only in B: " + ", ".join(d["only_in_b"]))
+    if d["only_in_a"] or d["only_in_b"]:
+        lines.append("")
     lines += ["## Per article", ""]
     changed = [x for x in d["articles"] if not x.empty]
     if not changed:
