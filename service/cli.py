@@ -23,7 +23,10 @@ def _serve(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"host": args.host})
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
-    if settings.backend != "fake":
+    from .api import observability
+
+    observability.log_on_start = (settings.log_level, settings.log_format)  # after uvicorn's own logging set-up
+    if settings.backend not in ("fake", "openai"):  # an engine-backed replica holds no model
         try:  # a missing model or a checksum mismatch stops start-up here, with a clear message
             resolve(settings.model, settings.cache_dir, settings.model_sha256)
         except ClaimTraceError as e:
@@ -57,6 +60,23 @@ def _summarize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from .api.auth import add_key
+
+    path = Path(args.file) if args.file else get_settings().api_keys_file
+    if path is None:
+        print("set CLAIMTRACE_API_KEYS_FILE or pass --file", file=sys.stderr)
+        return 2
+    try:
+        key = add_key(Path(path), args.label)
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(key)  # shown once: the file keeps only its SHA-256
+    print(f"added key for {args.label!r} to {path}", file=sys.stderr)
+    return 0
+
+
 def _eval(rest: list[str]) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from eval.runner import main
@@ -83,8 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--style", choices=["prose", "bullets"], default="prose")
     summ.add_argument("--no-summary", action="store_true", help="claims and sources only, no model call")
     sub.add_parser("eval", help="run the eval suite (python -m eval --help)")
+    keys = sub.add_parser("keys", help="API keys (CLAIMTRACE_API_KEYS_FILE)")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    add = keys_sub.add_parser("add", help="make a key for LABEL, print it once and append its hash to the keys file")
+    add.add_argument("label")
+    add.add_argument("--file", help="the keys file (default: CLAIMTRACE_API_KEYS_FILE)")
     args = parser.parse_args(argv)
-    return {"serve": _serve, "summarize": _summarize}[args.command](args)
+    return {"serve": _serve, "summarize": _summarize, "keys": _keys}[args.command](args)
 
 
 if __name__ == "__main__":

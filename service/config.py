@@ -58,6 +58,12 @@ class Settings(BaseModel):
     # results store (cache + permalinks): unset = sqlite in cache_dir; redis://host:port/db = shared by replicas
     store_url: str | None = Field(None, description="redis://host:6379/0 or sqlite:///path")
     store_ttl_s: int = Field(30 * 86400, ge=60, description="how long a Redis store keeps a result")
+    # API keys (api/auth.py): when set, every route but /healthz, /readyz and the page needs a Bearer key
+    api_keys_file: Path | None = Field(None, description="lines of '<sha256 hex of a key> <label>'")
+    rate_limit_per_min: float = Field(60.0, gt=0, description="requests a minute per key (token bucket)")
+    rate_burst: int = Field(10, ge=1, description="bucket size: requests a key may send at once after a pause")
+    key_concurrency: int = Field(4, ge=1, description="requests one key may have running at once")
+    log_format: Literal["json", "text"] = Field("json", description="claimtrace serve: one JSON object a log line")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

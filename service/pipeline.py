@@ -46,9 +46,15 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
     if openai is not None:
         outer = openai.cancelled.get()
         token = openai.cancelled.set(lambda: deadline.cancelled or bool(outer and outer()))
+    obs = sys.modules.get("service.api.observability")  # the API's /metrics: stage latencies and tokens/s
+    if obs is not None:
+        backend = obs.metered(backend)
     try:
         with active(deadline):
-            return _run(request, backend, settings, progress, deadline)
+            response = _run(request, backend, settings, progress, deadline)
+        if obs is not None:
+            obs.observe_stages(response.timings_ms)
+        return response
     finally:
         if token is not None:
             openai.cancelled.reset(token)

@@ -111,4 +111,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     for extra in (progress.router, batch.router, results.router, page.router):
         app.include_router(extra)
     page.install(app)
+    from . import auth, observability
+
+    auth.install(app, settings)  # API keys and per-key limits, when CLAIMTRACE_API_KEYS_FILE is set
+    observability.install(app, state)  # outermost: X-Request-ID, access log, GET /metrics
     return app

@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from ..config import Settings
-from ..errors import ClaimTraceError, EngineError, EngineUnavailable, GenerationTimeout, ModelLoadError, NotReady
+from ..errors import ClientDisconnected, EngineError, EngineUnavailable, GenerationTimeout, ModelLoadError, NotReady
 from ..schema import ModelInfo
 from .base import GenParams, Generation, Message
 
@@ -46,10 +46,14 @@ MAX_BACKOFF_S = 8.0
 cancelled: contextvars.ContextVar = contextvars.ContextVar("claimtrace_cancelled", default=None)
 
 
-class Cancelled(ClaimTraceError):
-    """The caller went away; the engine request was closed (nobody reads this answer)."""
-
-    status, code = 499, "cancelled"
+def _cancel_check():
+    """True once the caller went away: the request's Deadline (service.deadline, set by the API) or `cancelled`."""
+    try:
+        from ..deadline import current
+    except ImportError:  # pragma: no cover
+        current = lambda: None  # noqa: E731
+    deadline, own = current(), cancelled.get()
+    return lambda: (deadline is not None and deadline.cancelled) or (own is not None and own())
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,7 @@ class OpenAIBackend:
         model = self.info.name
         t0 = time.monotonic()
         deadline = t0 + params.time_budget_s if params.time_budget_s else None
-        is_cancelled = cancelled.get() or (lambda: False)
+        is_cancelled = _cancel_check()
         jobs = [(messages, params.prefix(i)) for i, messages in enumerate(prompts)]
 
         def run(job):
@@ -309,7 +313,7 @@ class OpenAIBackend:
             log.warning("engine request failed (%s); retry %d/%d in %.1f s", last, attempt + 1, attempts - 1, delay)
             time.sleep(delay)
             if is_cancelled():
-                raise Cancelled("the caller went away")
+                raise ClientDisconnected("request abandoned: the client disconnected; the engine request was closed")
         if deadline is not None and time.monotonic() >= deadline - 0.05:
             raise GenerationTimeout(f"generation exceeded its time budget of {params.time_budget_s:.0f} s ({last})")
         raise EngineUnavailable(f"inference engine at {self.base_url} failed {attempts} time(s): {last}", retry_after=5)
@@ -329,7 +333,7 @@ class OpenAIBackend:
                     raise EngineError(f"inference engine rejected the request: HTTP {r.status_code}: {detail}")
                 for line in r.iter_lines():
                     if is_cancelled():
-                        raise Cancelled("the caller went away")
+                        raise ClientDisconnected("request abandoned: the client disconnected; the engine request was closed")
                     if deadline is not None and time.monotonic() >= deadline:
                         raise GenerationTimeout(f"generation exceeded its time budget of {params.time_budget_s:.0f} s")
                     if not line.startswith("data:"):
