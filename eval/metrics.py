@@ -32,7 +32,7 @@ from service.schema import ATTRIBUTED_KINDS, Claim, Source, Span, SummarizeRespo
 
 from .adapters import GoldArticle, GoldAttribution, GoldSpan
 
-SCORER_VERSION = 2  # 1: up to source accuracy; 2: + source_name_accuracy
+SCORER_VERSION = 3  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source
 CONFIDENCE_SPLIT = 0.8
 _TRIM = set(" \t\r\n\u00a0\"'“”‘’«»„‚‹›`.,;:!?—–-()[]…*")
 
@@ -93,6 +93,8 @@ class Counts:
     unsupported_numbers: int = 0
     summary_names: int = 0
     unsupported_names: int = 0
+    summary_attributed_sentences: int = 0  # sentences carrying a gold attribution's content
+    summary_wrong_source: int = 0  # ... without naming that attribution's source (wrong or missing source)
     # calibration: predicted attributed claims, correct = found a gold attribution and named its source
     conf_hi_total: int = 0
     conf_hi_correct: int = 0
@@ -146,6 +148,7 @@ def aggregate(counts: Counts) -> dict[str, float | int | None]:
     m["must_not_state_violations"] = c.must_not_state_violations if has_summary else None
     m["unsupported_numbers"] = c.unsupported_numbers if has_summary else None
     m["unsupported_names"] = c.unsupported_names if has_summary else None
+    m["summary_wrong_source"] = c.summary_wrong_source if has_summary else None
     m["accuracy_conf_hi"] = ratio(c.conf_hi_correct, c.conf_hi_total)
     m["accuracy_conf_lo"] = ratio(c.conf_lo_correct, c.conf_lo_total)
     return m
@@ -535,6 +538,7 @@ def _score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: 
             else:
                 c.must_not_state_violations += 1
                 out.summary_problems.append(f"must_not_state VIOLATION (stated as fact): {phrase}")
+    _score_sources(gold, doc, sentences, c, out)
     doc_numbers = _numbers(doc)
     doc_norm = unicodedata.normalize("NFKC", doc).replace("’", "'")
     for sent in sentences:
@@ -552,6 +556,58 @@ def _score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: 
                 if not re.search(r"(?<!\w)" + re.escape(word.replace("’", "'")) + r"(?!\w)", doc_norm):
                     c.unsupported_names += 1
                     out.summary_problems.append(f"name not in article: {word}")
+
+
+_STOP = frozenset("that this with from have been were will would could said says their there they them than then "
+                  "also about after into over more most some such which while what when where other only".split())
+
+
+def _fact_words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", norm_text(text)) if w not in _STOP}
+
+
+def carried_attributions(sentence: str, gold: GoldArticle, doc: str) -> list[GoldAttribution]:
+    """Gold attributions whose content a summary sentence carries: one of its numbers and a word of
+    it, or (for a claim without numbers) most of its words. A claim with numbers none of which the
+    sentence has is another fact (the other side of a dispute), not carried."""
+    s_words, s_nums = _fact_words(sentence), _numbers(sentence)
+    out = []
+    for g in gold.attributions:
+        content = g.content.text(doc)
+        g_words, g_nums = _fact_words(content), _numbers(content)
+        shared = len(s_words & g_words)
+        if g_nums:
+            if g_nums & s_nums and shared >= 1:
+                out.append(g)
+        elif shared >= max(4, 0.6 * len(g_words)):
+            out.append(g)
+    return out
+
+
+def _names_gold_source(sentence: str, g: GoldAttribution) -> bool:
+    """The sentence names the gold source: a name or alias, or the head word of one ("commission")."""
+    words = set(name_tokens(sentence))
+    for name in g.names or ((g.source,) if g.source else ()):
+        toks = name_tokens(name)
+        if not toks or toks[0] in _DESCRIPTION_START and len(toks) == 1:
+            continue  # "he", "it": a pronoun alias names no one in a summary
+        if _phrase_in(name, sentence) or (toks and toks[-1] in words and len(toks[-1]) > 2):
+            return True
+    return False
+
+
+def _score_sources(gold: GoldArticle, doc: str, sentences: list[str], c: Counts, out: ArticleScore) -> None:
+    """Wrong or missing source: a sentence carries a gold attribution without naming its source
+    ("CITY said the government would cut…" when the finance minister said it)."""
+    for sent in sentences:
+        carried = [g for g in carried_attributions(sent, gold, doc) if g.source is not None]
+        if not carried:
+            continue
+        c.summary_attributed_sentences += 1
+        missing = [g for g in carried if not _names_gold_source(sent, g)]
+        if missing:
+            c.summary_wrong_source += 1
+            out.summary_problems.append(f"wrong or missing source (wants {missing[0].source}): {sent}")
 
 
 def _names_cited_source(sentence, response: SummarizeResponse) -> bool:

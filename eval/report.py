@@ -39,6 +39,7 @@ SINGLE = [
     ("summary must_not_state violations (unattributed)", "must_not_state_violations"),
     ("summary numbers not in article", "unsupported_numbers"),
     ("summary names not in article", "unsupported_names"),
+    ("summary sentences with a wrong or missing source", "summary_wrong_source"),
     ("accuracy, confidence >= 0.8", "accuracy_conf_hi"),
     ("accuracy, confidence < 0.8", "accuracy_conf_lo"),
 ]

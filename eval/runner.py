@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT / "eval" / "reports"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
 SUMMARY_METRICS = ("must_mention_coverage", "must_attribute_rate", "must_not_state_suspects", "must_not_state_violations",
-                   "unsupported_numbers", "unsupported_names")
+                   "unsupported_numbers", "unsupported_names", "summary_wrong_source")
 
 
 # ---------------------------------------------------------------- clients

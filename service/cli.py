@@ -77,6 +77,14 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run
+
+    stats = run(Path(args.input), Path(args.output), workers=args.workers, summary=args.summary,
+                progress=not args.no_progress)
+    return 1 if stats["errors"] and stats["errors"] == stats["processed"] else 0
+
+
 def _eval(rest: list[str]) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from eval.runner import main
@@ -99,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("file")
     summ.add_argument("--html", action="store_true", help="the input is HTML")
     summ.add_argument("--title")
-    summ.add_argument("--max-sentences", type=int, default=3)
+    summ.add_argument("--max-sentences", type=int, default=None)
     summ.add_argument("--style", choices=["prose", "bullets"], default="prose")
     summ.add_argument("--no-summary", action="store_true", help="claims and sources only, no model call")
     sub.add_parser("eval", help="run the eval suite (python -m eval --help)")
@@ -108,8 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     add = keys_sub.add_parser("add", help="make a key for LABEL, print it once and append its hash to the keys file")
     add.add_argument("label")
     add.add_argument("--file", help="the keys file (default: CLAIMTRACE_API_KEYS_FILE)")
+    batch = sub.add_parser("batch", help="run IN.jsonl (one request a line, keyed by 'id') into OUT.jsonl; resumable")
+    batch.add_argument("input")
+    batch.add_argument("output")
+    batch.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    batch.add_argument("--summary", action="store_true", help="also summarize (loads the model in every worker)")
+    batch.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    return {"serve": _serve, "summarize": _summarize, "keys": _keys}[args.command](args)
+    return {"serve": _serve, "summarize": _summarize, "keys": _keys, "batch": _batch}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,9 @@ class DocumentInfo(BaseModel):
 
 class SummarizeOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    max_sentences: int = Field(default=3, ge=1, le=6, strict=True)
+    max_sentences: int | None = Field(
+        default=None, ge=1, le=6, strict=True,
+        description="a cap; the summary length follows the article (about 1 sentence per 150 words, 3-6)")
     style: Literal["prose", "bullets"] = "prose"
     summarize: bool = Field(default=True, strict=True, description="false skips the model and returns claims only")
 

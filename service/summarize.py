@@ -143,18 +143,25 @@ def _words(text: str) -> set[str]:
 _CUE_VERB = re.compile(r"^(?:did not|does not|didn't|would not|declined to) \w+|^\w+ed\b|^(?:said|told|wrote|says)\b", re.I)
 
 
-def attribution_prefix(claim: Claim, source: Source) -> str:
-    """How a summary sentence about this claim must begin: who said it, with a faithful verb."""
-    if claim.kind == "unsourced":
-        return ""
-    name = source.name[0].upper() + source.name[1:]
+def cue_verb(claim: Claim) -> str:
+    """The claim's reporting verb as a summary can use it: "said", "denied", "did not mention"."""
     cue = " ".join(claim.cue.text.split()) if claim.cue else ""
-    if cue.lower().startswith("according to"):
-        return f"According to {source.name},"
     m = _CUE_VERB.match(cue)
     passive = re.search(r"\bby\b", cue)  # "distributed by", "was announced by": the source is not the verb's subject
     verb = m.group(0).lower() if m and not passive else "said"
-    return f"{name} {'said' if verb == 'told' else verb}"  # "told" needs an object: "X told reporters"
+    return "said" if verb == "told" else verb  # "told" needs an object: "X told reporters"
+
+
+def attribution_prefix(claim: Claim, source: Source, name: str | None = None) -> str:
+    """How a summary sentence about this claim must begin: who said it, with a faithful verb.
+    `name` overrides the canonical name (summarize.v3 passes the reader's name with its role)."""
+    if claim.kind == "unsourced":
+        return ""
+    name = name or source.name
+    cue = " ".join(claim.cue.text.split()) if claim.cue else ""
+    if cue.lower().startswith("according to"):
+        return f"According to {name.rstrip(',')},"
+    return f"{name[0].upper() + name[1:]} {cue_verb(claim)}"
 
 
 def _context(doc: Document, claim: Claim) -> str:
@@ -171,6 +178,12 @@ def _context(doc: Document, claim: Claim) -> str:
         if p_end > claim.content.start and p_start < claim.content.end:
             out.append(piece)
     return " ".join(" ".join(out).split()) or " ".join(claim.content.text.split())
+
+
+def _length(doc: Document, options: SummarizeOptions) -> int:
+    from .selection import target_length
+
+    return target_length(doc, options)
 
 
 def _clip(text: str) -> str:
@@ -191,7 +204,7 @@ def build_prompt(  # summarize.v1: one free-form call over the claim list
     messages = load("summarize.v1").render(
         title=doc.title,
         claims=rows,
-        max_sentences=options.max_sentences,
+        max_sentences=_length(doc, options),
         style=options.style,
         example_source=named[0] if named else "The ministry",
     )
@@ -255,16 +268,18 @@ def summarize(
     prompt = load(prompt_version or get_settings().summary_prompt)  # one default: CLAIMTRACE_SUMMARY_PROMPT
     limit = min(max_new_tokens, prompt.params.get("max_new_tokens", max_new_tokens))
     stop = tuple(prompt.params.get("stop", ()))
+    if prompt.params.get("mode") == "per_unit":
+        return _per_unit(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback)
     if prompt.params.get("mode") == "per_claim":
         return _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback)
     messages, ids = build_prompt(doc, attribution, options, feedback)
     gen = backend.generate([messages], GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s))[0]
     sentences, repairs = parse(gen.text, {c.id for c in attribution.claims})
     return Draft(
-        sentences=sentences[: options.max_sentences],
+        sentences=sentences[: _length(doc, options)],
         raw=gen.text,
         prompt_version=prompt.version,
-        repairs=repairs + (["extra sentences cut"] if len(sentences) > options.max_sentences else []),
+        repairs=repairs + (["extra sentences cut"] if len(sentences) > _length(doc, options) else []),
         prompt_claims=ids,
         model_seconds=gen.seconds,
         new_tokens=gen.new_tokens,
@@ -274,7 +289,7 @@ def summarize(
 def _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback) -> Draft:
     """summarize.v2: the top claims, one forced-prefix sentence each, in one batched call."""
     sources = {s.id: s for s in attribution.sources}
-    claims = sorted(select_claims(attribution, options.max_sentences), key=lambda c: c.content.start)
+    claims = sorted(select_claims(attribution, _length(doc, options)), key=lambda c: c.content.start)
     if not claims:
         return Draft(sentences=[], raw="", prompt_version=prompt.version)
     prompts, prefixes = [], []
@@ -311,15 +326,106 @@ def _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_bud
     )
 
 
+def _per_unit(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback) -> Draft:
+    """summarize.v3: units chosen by importance (selection.py), one forced-prefix sentence each, batched.
+    The prefix names the source as a reader would ("Finance Minister Irena Vollmer said")."""
+    from .selection import reader_name, select_units, strip_dateline, target_length
+
+    sources = {s.id: s for s in attribution.sources}
+    units = select_units(doc, attribution, target_length(doc, options))
+    if not units:
+        return Draft(sentences=[], raw="", prompt_version=prompt.version)
+    prompts, prefixes = [], []
+    for u in units:
+        c = u.claims[0]
+        source = sources[c.source_id]
+        name = reader_name(c, source, doc) if c.kind != "unsourced" else None
+        prefix = attribution_prefix(c, source, name)
+        ctx = {"source": name or source.name, "description": source.description, "content": _clip(strip_dateline(c.content.text)),
+               "sentence": strip_dateline(_context(doc, c)), "prefix": prefix, "style": options.style,
+               "content2": None, "source2": None, "joiner": ""}
+        if len(u.claims) > 1:
+            c2 = u.claims[1]
+            s2 = sources[c2.source_id]
+            name2 = reader_name(c2, s2, doc) if c2.kind != "unsourced" else None
+            ctx.update(content2=_clip(strip_dateline(c2.content.text)), source2=name2 or s2.name,
+                       joiner=unit_joiner(c, c2, s2, name2), sentence=" ".join(dict.fromkeys(
+                           [strip_dateline(_context(doc, c)), strip_dateline(_context(doc, c2))])))
+        messages = prompt.render(**ctx)
+        if feedback:
+            messages[-1]["content"] += "\nAvoid these problems of an earlier attempt:\n" + feedback
+        prompts.append(messages)
+        prefixes.append(prefix)
+    gens = backend.generate(
+        prompts, GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s, prefixes=tuple(prefixes))
+    )
+    sentences, repairs = [], []
+    for u, g, prefix in zip(units, gens, prefixes):
+        text = _first_sentence(_TAG.sub("", g.text))
+        rest = text[len(prefix):] if prefix and text.startswith(prefix) else ""
+        first = rest.split(" ", 2)[1] if rest.startswith(" ") and len(rest.split(" ", 2)) > 1 else ""
+        if first and first.lower() in _LOWER_FIRST and first[0].isupper():
+            text = prefix + " " + first.lower() + rest[1 + len(first):]  # "said The government" -> "said the government"
+        if g.stopped_by == "length":
+            repairs.append(f"{u.claims[0].id}: cut at the token limit")
+        if text and text[-1] not in ".!?”\"":
+            text += "."
+        sentences.append(DraftSentence(text=text, claim_ids=[c.id for c in u.claims]))
+    return Draft(
+        sentences=sentences,
+        raw="\n".join(g.text for g in gens),
+        prompt_version=prompt.version,
+        repairs=repairs,
+        prompt_claims=[c.id for u in units for c in u.claims],
+        model_seconds=max((g.seconds for g in gens), default=0.0),
+        new_tokens=sum(g.new_tokens for g in gens),
+    )
+
+
 _LOWER_FIRST = frozenset("a an the as about more most many some several there this that these those it its their our".split())
 
 
-def extractive_sentence(claim: Claim, source: Source) -> str:
-    """A summary sentence made only of article words: the claim with its attribution."""
-    content = " ".join(claim.content.text.split()).rstrip(" ,;:")
-    prefix = attribution_prefix(claim, source)
+def _content(claim: Claim, lower_first: bool) -> str:
+    from .selection import strip_dateline
+
+    content = strip_dateline(" ".join(claim.content.text.split())).rstrip(" ,;:.")
     first = content.split(" ", 1)[0]
-    if prefix and first.lower() in _LOWER_FIRST:
+    if lower_first and first.lower() in _LOWER_FIRST:
         content = first.lower() + content[len(first) :]  # "… said as many as", not "said As many as"
+    return content
+
+
+def extractive_sentence(claim: Claim, source: Source, name: str | None = None) -> str:
+    """A summary sentence made only of article words: the claim with its attribution."""
+    prefix = attribution_prefix(claim, source, name)
+    content = _content(claim, bool(prefix))
     body = f"{prefix} {content}" if prefix else content[:1].upper() + content[1:]
+    return body if body[-1:] in ".!?”\"" else body + "."
+
+
+def unit_joiner(first: Claim, second: Claim, source2: Source, name2: str | None) -> str:
+    """What links two claims in one sentence: ", while <B> said " (two sources) or " and denied "."""
+    if first.source_id == second.source_id:
+        return f", and {cue_verb(second)} " if second.kind != "unsourced" else "; "
+    prefix2 = attribution_prefix(second, source2, name2)
+    if not prefix2:
+        return "; "
+    prefix2 = prefix2[0].lower() + prefix2[1:] if prefix2.startswith(("The ", "A ", "An ", "According ")) else prefix2
+    from .selection import counterclaims
+
+    return f", while {prefix2} " if second in counterclaims(first, [second]) else f"; {prefix2} "
+
+
+def extractive_unit(claims: list[Claim], sources: dict[str, Source], names: dict[str, str | None]) -> str:
+    """The model-free sentence for one summary unit (one claim, or two joined)."""
+    first = claims[0]
+    if len(claims) == 1:
+        return extractive_sentence(first, sources[first.source_id], names.get(first.id))
+    second = claims[1]
+    head = extractive_sentence(first, sources[first.source_id], names.get(first.id)).rstrip(".")
+    joiner = unit_joiner(first, second, sources[second.source_id], names.get(second.id))
+    tail = _content(second, True)
+    if joiner == "; ":
+        tail = tail[:1].lower() + tail[1:] if tail.split(" ", 1)[0].lower() in _LOWER_FIRST else tail
+    body = f"{head}{joiner}{tail}"
     return body if body[-1:] in ".!?”\"" else body + "."

@@ -19,7 +19,8 @@ from .backends import Backend
 from .errors import GenerationTimeout
 from .ingest import Document
 from .schema import Claim, Source, SummarizeOptions, SummarySentence
-from .summarize import NUMBER, Draft, DraftSentence, extractive_sentence, numbers, select_claims, summarize
+from .selection import _kind_of_name, reader_name, select_units, target_length, valid_names
+from .summarize import NUMBER, Draft, DraftSentence, extractive_sentence, extractive_unit, numbers, summarize
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,14 @@ _LEX = Path(__file__).parent / "lexicons"
 _CAPWORD = re.compile(r"\b[A-Z][\w’'-]*[\w]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]+")
 SUPPORT_MIN = 0.6  # share of the sentence's content words found in its cited claims
+LAUNDER_MIN = 0.5  # share of another claim's content words a sentence carries before it must name that source
+_QUALIFIER = re.compile(
+    r"\b(?:as (?:many|much|few|little) as|up to|about|nearly|almost|more than|less than|fewer than|at least|at most|"
+    r"around|roughly|some|over|under|approximately|an estimated|close to|estimated|only|just|no more than|as high as)\s*$", re.I)
+_UNIT = re.compile(r"^\s*(?:%|percent|per cent|percentage points?|million|billion|trillion|thousand|hundred)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|n't|den(?:y|ies|ied)|refused|declined|rejected)\b|n't\b", re.I)
+_HEDGE = re.compile(r"\b(?:may|might|could|would|possibly|probably|likely|unlikely|perhaps|reportedly|allegedly|appear(?:s|ed)?|seem(?:s|ed)?|estimat\w*)\b", re.I)
+_SAID_BY = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)\s+(?:said|says|told|claimed|reported|announced|stated|added)\b")
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +73,7 @@ class Verifier:
     """Checks sentences against one article and its claims."""
 
     def __init__(self, doc: Document, attribution: Attribution):
+        self.doc = doc
         self.text = doc.text
         kept = _apos(" ".join(doc.text[s:e] for s, e in doc.kept()))
         self.numbers = numbers(kept)
@@ -73,10 +83,21 @@ class Verifier:
         self.claims: dict[str, Claim] = {c.id: c for c in attribution.claims}
         self.sources: dict[str, Source] = {s.id: s for s in attribution.sources}
 
-    def source_named(self, sentence: str, source: Source) -> bool:
+    def names(self, claim: Claim | None, source: Source) -> list[str]:
+        """The texts that name this source validly: never a place, date, dateline or headline fragment."""
+        key = (claim.id if claim else None, source.id)
+        if not hasattr(self, "_names"):
+            self._names: dict = {}
+        if key not in self._names:
+            self._names[key] = valid_names(claim, source, self.doc)
+        return self._names[key]
+
+    def reader_name(self, claim: Claim) -> str | None:
+        return reader_name(claim, self.sources[claim.source_id], self.doc) if claim.kind != "unsourced" else None
+
+    def source_named(self, sentence: str, source: Source, claim: Claim | None = None) -> bool:
         low = sentence.lower()
-        names = [source.name] + [m.text for m in source.mentions]
-        for name in names:
+        for name in self.names(claim, source):
             words = [w for w in _WORD.findall(name) if w.lower() not in _stopwords() and len(w) > 2]
             # a person is named by a surname, an organisation by any distinctive word of its name
             if name.lower() in low or any(re.search(rf"\b{re.escape(w.lower())}", low) for w in words):
@@ -118,6 +139,63 @@ class Verifier:
         best = scored[0][0]
         return [c for n, c in scored[:2] if n >= max(2, best * 0.6)]
 
+    def laundered(self, sentence: str, ids: list[str]) -> list[Claim]:
+        """Attributed claims a sentence carries without citing them: their source must be named too."""
+        words = content_words(sentence)
+        cited = [self.claims[i] for i in ids if i in self.claims]
+        cited_words = set().union(*(content_words(c.content.text) for c in cited)) if cited else set()
+        cited_nums = set().union(*(numbers(c.content.text) for c in cited)) if cited else set()
+        sent_nums = {n for n in numbers(sentence) if len(n) > 1 or n not in "0123456789"} - cited_nums
+        out = []
+        for c in self.claims.values():
+            if c.id in ids or c.kind == "unsourced":
+                continue
+            cw = content_words(c.content.text)
+            shared = words & cw
+            by_number = bool(sent_nums & numbers(c.content.text)) and len(shared) >= 2
+            by_words = len(shared) >= 4 and len(shared) >= LAUNDER_MIN * len(cw) and len(shared - cited_words) >= 2
+            if by_number or by_words:
+                out.append(c)
+        return out
+
+    def faithfulness(self, sentence: str, ids: list[str]) -> list[str]:
+        """Qualifiers and units of numbers, negations and hedges of the cited claims survive."""
+        problems = []
+        cited = [self.claims[i] for i in ids if i in self.claims]
+        if not cited:
+            return problems
+        src = " ".join(" ".join(c.content.text.split()) for c in cited)
+        cues = " ".join(c.cue.text for c in cited if c.cue)
+        sent = " ".join(sentence.split())
+        for m in NUMBER.finditer(sent):
+            n = m.group(0)
+            for cm in re.finditer(rf"(?<![\d,.]){re.escape(n)}(?![\d,]|\.\d)", src):
+                q = _QUALIFIER.search(src[max(0, cm.start() - 24): cm.start()])
+                if q and not _QUALIFIER.search(sent[max(0, m.start() - 24): m.start()]):
+                    problems.append(f"drops the qualifier '{q.group(0).strip()}' of {n}")
+                u = _UNIT.match(src[cm.end():])
+                if u and not _UNIT.match(sent[m.end():]):
+                    problems.append(f"drops the unit '{u.group(0).strip()}' of {n}")
+                break
+        if _NEGATION.search(src) and not _NEGATION.search(sent):
+            problems.append("drops a negation of its claim")
+        elif _NEGATION.search(sent) and not _NEGATION.search(src + " " + cues):
+            problems.append("adds a negation its claim does not have")
+        if _HEDGE.search(src) and not _HEDGE.search(sent):
+            problems.append(f"drops the hedge '{_HEDGE.search(src).group(0)}'")
+        return problems
+
+    def bad_subjects(self, sentence: str) -> list[str]:
+        """Names a sentence gives as who said something that are places, dates or datelines."""
+        out = []
+        for m in _SAID_BY.finditer(sentence):
+            name = m.group(1).strip()
+            if name.split()[0] in ("The", "A", "An") and len(name.split()) == 1:
+                continue
+            if _kind_of_name(name) in ("place", "date") or (name.isupper() and len(name) > 3):
+                out.append(name)
+        return out
+
     def check(self, s: DraftSentence) -> Check:
         problems = []
         if not s.claim_ids:
@@ -130,21 +208,38 @@ class Verifier:
         for cid in s.claim_ids:
             claim = self.claims[cid]
             source = self.sources[claim.source_id]
-            if claim.kind != "unsourced" and not self.source_named(s.text, source):
-                problems.append(f"does not name the source of {cid} ({source.name})")
+            if claim.kind != "unsourced" and not self.source_named(s.text, source, claim):
+                problems.append(f"does not name the source of {cid} ({self.reader_name(claim) or source.name})")
+        for claim in self.laundered(s.text, s.claim_ids):
+            source = self.sources[claim.source_id]
+            if not self.source_named(s.text, source, claim):
+                problems.append(f"carries {claim.id} without naming its source ({self.reader_name(claim) or source.name})")
+        for name in self.bad_subjects(s.text):
+            problems.append(f"gives '{name}' (a place, date or dateline) as a source")
+        problems += self.faithfulness(s.text, s.claim_ids)
         return Check(ok=not problems, problems=problems)
+
+
+def extractive_for(verifier: Verifier, ids: list[str]) -> DraftSentence:
+    """The model-free sentence for these claims, each source named as a reader would."""
+    claims = [verifier.claims[i] for i in ids]
+    names = {c.id: verifier.reader_name(c) for c in claims}
+    return DraftSentence(text=extractive_unit(claims, verifier.sources, names), claim_ids=list(ids))
 
 
 def _extractive(verifier: Verifier, attribution: Attribution, used: set[str], n: int) -> list[SummarySentence]:
     out = []
-    for claim in select_claims(attribution):
+    for unit in select_units(verifier.doc, attribution, n + len(used)):
         if len(out) >= n:
             break
-        if claim.id in used or len(claim.content.text.split()) < 5:
+        ids = [c.id for c in unit.claims]
+        if any(i in used for i in ids) or sum(len(c.content.text.split()) for c in unit.claims) < 5:
             continue
-        text = extractive_sentence(claim, verifier.sources[claim.source_id])
-        out.append(SummarySentence(text=text, claim_ids=[claim.id], verified=True))
-        used.add(claim.id)
+        alt = extractive_for(verifier, ids)
+        if not verifier.check(alt).ok:
+            continue
+        out.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
+        used.update(ids)
     return out
 
 
@@ -202,18 +297,20 @@ def verify(
             used.update(s.claim_ids)
             continue
         # replace a failing sentence by the extractive sentence for the same claim when that passes
-        cid = next((i for i in s.claim_ids if i not in used), None)
-        if cid is not None:
-            claim = verifier.claims[cid]
-            alt = DraftSentence(text=extractive_sentence(claim, verifier.sources[claim.source_id]), claim_ids=[cid])
+        fresh = [i for i in s.claim_ids if i not in used]
+        for ids in ([fresh] if len(fresh) > 1 else []) + [[i] for i in fresh]:
+            alt = extractive_for(verifier, ids)
             if verifier.check(alt).ok:
-                sentences.append(SummarySentence(text=alt.text, claim_ids=[cid], verified=True))
-                used.add(cid)
+                sentences.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
+                used.update(ids)
                 warnings.append(f"summary sentence replaced by an extractive one ({'; '.join(c.problems)}): {s.text}")
                 stats["extractive"] = stats.get("extractive", 0) + 1
-                continue
-        warnings.append(f"summary sentence dropped ({'; '.join(c.problems)}): {s.text}")
-    missing = options.max_sentences - len(sentences) if len(sentences) < min(2, options.max_sentences) else 0
+                break
+        else:
+            warnings.append(f"summary sentence dropped ({'; '.join(c.problems)}): {s.text}")
+        continue
+    length = target_length(doc, options)
+    missing = length - len(sentences) if len(sentences) < min(2, length) else 0
     if missing:
         fill = _extractive(verifier, attribution, used, missing)
         if fill:
@@ -221,4 +318,4 @@ def verify(
         sentences += fill
     stats["verified"] = sum(c.ok for _, c in results)
     stats["generated"] = len(results)
-    return Summary(sentences=sentences[: options.max_sentences], warnings=warnings, stats=stats)
+    return Summary(sentences=sentences[:length], warnings=warnings, stats=stats)

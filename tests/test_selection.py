@@ -1,0 +1,132 @@
+"""Selection (summarize.v3): length, importance, disputes, reader names; the verifier's source-name,
+laundering and faithfulness checks. Synthetic attributions, so the tests do not move with the engine."""
+from __future__ import annotations
+
+from service.attribute import Attribution
+from service.backends.fake import FakeBackend
+from service.ingest import ingest
+from service.schema import Claim, Source, Span, SummarizeOptions
+from service.selection import name_problem, reader_name, repaired_name, select_units, target_length
+from service.summarize import DraftSentence, extractive_unit, summarize
+from service.verify import Verifier, verify
+from tests.test_summarize import TEXT, make_attribution
+
+ARTICLE = (
+    "Vollmer defends cuts as unions plan strike\n\n"
+    "BRANDEL — The government will not reverse a planned 6 percent cut to regional grants, "
+    "Finance Minister Irena Vollmer said on Monday.\n\n"
+    "The Federation of Public Employees said as many as 40,000 workers could strike next month. "
+    "Dana Whitcombe, the federation's president, said the cut would close 12 clinics.\n"
+)
+
+
+def sp(needle: str, text: str = ARTICLE, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return Span.of(text, start, start + len(needle))
+
+
+def dateline_attribution(city_as_source: bool = True) -> Attribution:
+    """What a buggy engine returns for the lede: the dateline city as the source."""
+    minister = Source(id="s1", name="BRANDEL" if city_as_source else "Irena Vollmer", type="government",
+                      mentions=[sp("BRANDEL"), sp("Finance Minister Irena Vollmer")])
+    federation = Source(id="s2", name="Federation of Public Employees", type="organization",
+                        mentions=[sp("The Federation of Public Employees")])
+    whitcombe = Source(id="s3", name="Dana Whitcombe", type="person", description="the federation's president",
+                       mentions=[sp("Dana Whitcombe")])
+    claims = [
+        Claim(id="c1", kind="indirect", content=sp("BRANDEL — The government will not reverse a planned 6 percent cut to regional grants"),
+              cue=sp("said"), source_mention=sp("BRANDEL"), source_id="s1", confidence=0.9),
+        Claim(id="c2", kind="indirect", content=sp("as many as 40,000 workers could strike next month"),
+              cue=sp("said", nth=1), source_mention=sp("The Federation of Public Employees"), source_id="s2", confidence=0.9),
+        Claim(id="c3", kind="indirect", content=sp("the cut would close 12 clinics"), cue=sp("said", nth=2),
+              source_mention=sp("Dana Whitcombe"), source_id="s3", confidence=0.9),
+    ]
+    return Attribution(claims=claims, sources=[minister, federation, whitcombe], warnings=[])
+
+
+def test_length_follows_the_article_and_max_sentences_caps_it():
+    words = lambda n: ingest(text=" ".join(["word"] * n) + ".")  # noqa: E731
+    assert target_length(words(200), SummarizeOptions()) == 3
+    assert target_length(words(620), SummarizeOptions()) == 4
+    assert target_length(words(2000), SummarizeOptions()) == 6
+    assert target_length(words(2000), SummarizeOptions(max_sentences=2)) == 2
+
+
+def test_place_date_dateline_and_reporter_are_not_source_names():
+    doc = ingest(text=ARTICLE)
+    att = dateline_attribution()
+    city = att.sources[0]
+    assert "dateline" in name_problem(city, doc) or "place" in name_problem(city, doc)
+    assert name_problem(city.model_copy(update={"name": "Monday"}), doc)
+    assert name_problem(Source(id="r", name="the reporter", type="reporter"), doc)
+    assert name_problem(att.sources[1], doc) is None
+    # repaired from the claim's mentions, and named as a reader would be told it
+    assert repaired_name(att.claims[0], city, doc) == "Finance Minister Irena Vollmer"
+    assert reader_name(att.claims[0], city, doc) == "Finance Minister Irena Vollmer"
+
+
+def test_reader_name_adds_the_short_role():
+    doc = ingest(text=ARTICLE)
+    att = dateline_attribution(city_as_source=False)
+    assert reader_name(att.claims[0], att.sources[0], doc) == "Finance Minister Irena Vollmer"
+    assert reader_name(att.claims[2], att.sources[2], doc) == "Dana Whitcombe, the federation's president,"
+
+
+def test_verifier_rejects_a_place_as_source_and_repairs_from_mentions():
+    doc = ingest(text=ARTICLE)
+    att = dateline_attribution()
+    v = Verifier(doc, att)
+    bad = v.check(DraftSentence("BRANDEL said the government will not reverse a planned 6 percent cut to regional grants.", ["c1"]))
+    assert not bad.ok and any("source" in p for p in bad.problems)
+    good = v.check(DraftSentence("Finance Minister Irena Vollmer said the government will not reverse a planned 6 percent cut "
+                                 "to regional grants.", ["c1"]))
+    assert good.ok, good.problems
+    # the whole path: the fake model writes what the forced prefix starts, the prefix has the repaired name
+    draft = summarize(doc, att, SummarizeOptions(), FakeBackend(), max_new_tokens=64, prompt_version="summarize.v3")
+    summary = verify(draft, doc, att, SummarizeOptions(), FakeBackend(), max_new_tokens=64, prompt_version="summarize.v3")
+    lede = next(s for s in summary.sentences if "c1" in s.claim_ids)
+    assert lede.text.startswith("Finance Minister Irena Vollmer said the government will not reverse")
+    assert "BRANDEL" not in " ".join(s.text for s in summary.sentences)
+
+
+def test_no_laundering_whichever_claim_is_cited():
+    doc = ingest(text=ARTICLE)
+    v = Verifier(doc, dateline_attribution(city_as_source=False))
+    # cites c3 (Whitcombe) but carries c2's 40,000 workers: the federation must be named too
+    r = v.check(DraftSentence("Dana Whitcombe said the cut would close 12 clinics and 40,000 workers could strike.", ["c3"]))
+    assert not r.ok and any("c2" in p for p in r.problems)
+
+
+def test_negations_hedges_qualifiers_and_units_survive():
+    doc = ingest(text=ARTICLE)
+    v = Verifier(doc, dateline_attribution(city_as_source=False))
+    ok = v.check(DraftSentence("The Federation of Public Employees said as many as 40,000 workers could strike next month.", ["c2"]))
+    assert ok.ok, ok.problems
+    hedge = v.check(DraftSentence("The Federation of Public Employees said 40,000 workers will strike next month.", ["c2"]))
+    assert not hedge.ok and any("qualifier" in p for p in hedge.problems) and any("hedge" in p for p in hedge.problems)
+    neg = v.check(DraftSentence("Irena Vollmer said the government will reverse a planned 6 percent cut to regional grants.", ["c1"]))
+    assert not neg.ok and any("negation" in p for p in neg.problems)
+    unit = v.check(DraftSentence("Irena Vollmer said the government will not reverse a planned 6 cut to regional grants.", ["c1"]))
+    assert not unit.ok and any("unit" in p for p in unit.problems)
+
+
+def test_disputed_numbers_share_one_sentence_that_names_both_sources():
+    att = make_attribution()
+    doc = ingest(text=TEXT)
+    units = select_units(doc, att, 2)
+    pair = next(u for u in units if {c.id for c in u.claims} == {"c1", "c2"})
+    assert pair.kind == "dispute"
+    sources = {s.id: s for s in att.sources}
+    text = extractive_unit(pair.claims, sources, {})
+    assert text.startswith("Police said 40 people") and ", while Organisers said more than 200" in text
+    assert Verifier(doc, att).check(DraftSentence(text, ["c1", "c2"])).ok
+
+
+def test_headline_restatement_is_not_selected_twice():
+    att = make_attribution()
+    doc = ingest(text=TEXT)
+    units = select_units(doc, att, 4)
+    ids = [c.id for u in units for c in u.claims]
+    assert len(ids) == len(set(ids))
