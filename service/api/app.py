@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None,
     )
     app.state.claimtrace = state
     # bodies are capped, timed and checked as they stream (api/guard.py); CORS, added after, wraps it
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, body_timeout_s=settings.body_timeout_s)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, body_timeout_s=settings.body_timeout_s,
+                       max_header_bytes=settings.max_header_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])

@@ -135,11 +135,17 @@ def _content_length(scope) -> int | None:
     return None
 
 
+def _head_size(scope) -> int:
+    size = len(scope.get("method", "")) + len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    return size + sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
+
+
 class RequestGuard:
-    def __init__(self, app, *, max_body_bytes: int, body_timeout_s: float):
+    def __init__(self, app, *, max_body_bytes: int, body_timeout_s: float, max_header_bytes: int | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout_s = body_timeout_s
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -154,6 +160,11 @@ class RequestGuard:
             await send(message)
 
         try:
+            if self.max_header_bytes is not None and _head_size(scope) > self.max_header_bytes:
+                # uvicorn's h11 cap only catches a head still incomplete at that size; this catches the rest
+                await send_error(tracked, 431, "headers_too_large", f"the request line and headers are over "
+                                 f"{self.max_header_bytes} bytes (CLAIMTRACE_MAX_HEADER_BYTES)", close=True)
+                return
             if scope["method"] in BODY_METHODS:
                 body = await self._read_body(scope, receive, tracked)
                 if body is None:  # answered (413/408) or the client left
