@@ -132,7 +132,7 @@ def test_check_and_new(tmp_path, capsys):
     capsys.readouterr()
     # check: the unlabelled skeleton is not valid yet (no licence)
     assert runner.main(["check", str(out.parent)]) == 2
-    assert "bridge-story.json: license: is empty" in capsys.readouterr().out
+    assert "bridge-story.json: license: empty (say who wrote the text" in capsys.readouterr().out
     # labelled: valid
     fx = good_fixture("bridge-story")
     write(out.parent, fx)

@@ -162,7 +162,7 @@ def fixture_problems(fx: Fixture, file_stem: str | None = None) -> list[str]:
     if file_stem is not None and fx.id != file_stem:
         problems.append(f"id {fx.id!r} differs from file name {file_stem!r}")
     if not fx.license.strip():
-        problems.append("license is empty")
+        problems.append("license is empty (say who wrote the text and under what terms)")
     located: list[tuple[int, int, str]] = []
     for i, a in enumerate(fx.attributions):
         where = f"attributions[{i}]"
@@ -232,7 +232,8 @@ def split_problem(problem: str) -> tuple[str, str]:
     m = re.match(r"[\w\[\].]+", problem)
     if not m:
         return "-", problem
-    return m.group(), problem[m.end():].lstrip(": ").strip() or problem
+    why = problem[m.end():].lstrip(": ").strip()
+    return m.group(), (why[3:] if why.startswith("is ") else why) or problem
 
 
 def _loc(loc: tuple) -> str:
