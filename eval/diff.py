@@ -230,9 +230,9 @@ def to_markdown(d: dict, show_all: bool = False) -> str:
     a, b = d["a"], d["b"]
     lines = ["# eval diff", "",
              f"- A: `{a['path']}` — commit `{a['commit']}`{' (dirty)' if a['dirty'] else ''}, {a['date_utc']}, "
-             f"model {a['model']}, scorer v{a['scorer_version']}, {a['articles']} articles",
+             f"model {a['model']}, scorer v{a['scorer_version'] or '?'}, {a['articles']} articles",
              f"- B: `{b['path']}` — commit `{b['commit']}`{' (dirty)' if b['dirty'] else ''}, {b['date_utc']}, "
-             f"model {b['model']}, scorer v{b['scorer_version']}, {b['articles']} articles", ""]
+             f"model {b['model']}, scorer v{b['scorer_version'] or '?'}, {b['articles']} articles", ""]
     lines += [f"**warning:** {w}" for w in d["warnings"]] + ([""] if d["warnings"] else [])
     lines += ["## Metrics", "", "| metric | A | B | delta |", "|---|---|---|---|"]
     for row in d["metrics"]:
