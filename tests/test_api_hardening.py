@@ -152,11 +152,9 @@ def test_cpu_stages_over_budget_are_504_not_a_hang(fake_settings, monkeypatch):
 
 
 def test_budget_is_checked_between_stages_even_when_a_stage_never_checks(fake_settings, monkeypatch):
-    real = pipeline.attribute
-
-    def sluggish(doc, segments):  # no check() inside: the next stage boundary stops the run
+    def sluggish(doc, segments):  # no check() inside, and shorter than the backstop's grace
         time.sleep(0.5)
-        return real(doc, segments)
+        return Attribution([], [], [])
 
     monkeypatch.setattr(pipeline, "attribute", sluggish)
     backend = FakeBackend()
@@ -179,6 +177,55 @@ def test_model_time_does_not_count_against_the_cpu_budget(fake_settings):
     assert resp.status_code == 200, resp.text
 
 
+def stubborn_attribute(log: dict, seconds: float = 20.0):
+    """An attribution stage that never checks the deadline: pure Python, for `seconds`."""
+
+    def attribute(doc, segments):
+        log["started"].set()
+        n, t_end = 0, time.monotonic() + seconds
+        try:
+            while time.monotonic() < t_end:
+                n += 1
+        except BaseException as e:
+            log["outcome"] = type(e).__name__
+            raise
+        finally:
+            log["done"].set()
+        log["outcome"] = "ran to the end"
+        raise RuntimeError("never interrupted")
+
+    return attribute
+
+
+def test_a_stage_that_never_checks_is_interrupted_past_its_budget(fake_settings, monkeypatch):
+    log = new_log()
+    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log))
+    settings = fake_settings.model_copy(update={"cpu_budget_s": 0.3})
+    with TestClient(create_app(settings, backend=FakeBackend(), cache=False)) as client:
+        t0 = time.monotonic()
+        resp = client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}})
+        elapsed = time.monotonic() - t0
+        envelope(resp, 504, "cpu_budget_exceeded")
+        assert elapsed < 0.3 + deadline_mod.GRACE_S + 3, elapsed
+        assert log["done"].is_set() and log["outcome"] == "CpuBudgetExceeded"
+        monkeypatch.undo()
+        assert client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}}).status_code == 200
+
+
+def test_the_issue_reproducer_he_said_ten_thousand_times_is_bounded(fake_settings):
+    # issue 10 item 1: 90 KB of "he said. " held a worker for 328 s; now the budget answers
+    settings = fake_settings.model_copy(update={"max_input_chars": 200_000, "cpu_budget_s": 2.0})
+    with TestClient(create_app(settings, backend=FakeBackend(), cache=False)) as client:
+        client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}})  # load spaCy first
+        t0 = time.monotonic()
+        resp = client.post("/v1/summarize", json={"text": "he said. " * 10_000, "options": {"summarize": False}})
+        elapsed = time.monotonic() - t0
+    assert resp.status_code in (200, 504), resp.text[:300]
+    if resp.status_code == 504:
+        envelope(resp, 504, "cpu_budget_exceeded")
+    assert elapsed < 2.0 + deadline_mod.GRACE_S + 6, elapsed
+
+
 def test_client_disconnect_cancels_the_work(fake_settings, monkeypatch):
     log = new_log()
     monkeypatch.setattr(pipeline, "attribute", slow_attribute(log, seconds=8))
@@ -198,6 +245,21 @@ def test_client_disconnect_cancels_the_work(fake_settings, monkeypatch):
         while app.state.claimtrace.in_flight and time.monotonic() < t_end:
             time.sleep(0.02)
         assert app.state.claimtrace.in_flight == 0  # its queue place is free again
+
+
+def test_client_disconnect_stops_even_a_stage_that_never_checks(fake_settings, monkeypatch):
+    log = new_log()
+    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log))
+    app = create_app(fake_settings, backend=FakeBackend(), cache=False)
+    with live(app, fake_settings) as port:
+        body = json.dumps({"text": ARTICLE, "options": {"summarize": False}}).encode()
+        s = connect(port)
+        s.sendall(b"POST /v1/summarize HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        assert log["started"].wait(10)
+        s.close()
+        assert log["done"].wait(deadline_mod.GRACE_S + 3), "the work went on after the client left"
+        assert log["outcome"] == "ClientDisconnected"
 
 
 # ---- item 2: bad code points never reach a 500; a 500 leaves the connection usable

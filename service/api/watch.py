@@ -3,7 +3,8 @@
 If the client disconnects while the work runs, the request's `Deadline` is cancelled and the
 work stops at its next `check()` (before the next stage, or inside a stage that checks). The
 caller still awaits the thread, so the request's queue place is held until the work has
-really stopped.
+really stopped. A stage that never checks is interrupted `deadline.GRACE_S` past its budget or
+cancellation (`Deadline.interrupt_if_overdue`).
 """
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ POLL_S = 0.1
 async def run_watched(request: Request, deadline: Deadline, fn: Callable[..., T], /, *args, **kwargs) -> T:
     async def watch() -> None:
         while True:
-            if await request.is_disconnected():
+            if not deadline.cancelled and await request.is_disconnected():
                 log.info("client went away: cancelling %s %s", request.method, request.url.path)
                 deadline.cancel("the client disconnected")
-                return
+            if deadline.interrupt_if_overdue():  # a stage that does not check(): the backstop
+                log.warning("%s %s ran past its CPU budget or cancellation without checking: interrupted",
+                            request.method, request.url.path)
             await anyio.sleep(POLL_S)
 
     result: list[T] = []
