@@ -4,12 +4,13 @@ Request: {"items": [<a /v1/summarize request>, ...]}, at most CLAIMTRACE_MAX_BAT
 items run one after another (one queue slot at a time), and each line is written as soon as its
 item finishes:
 
-    {"index": 0, "status": 200, "cache": "miss", "response": {<the /v1/summarize response>}}
+    {"index": 0, "status": 200, "response": {<the /v1/summarize response>}}
     {"index": 1, "status": 422, "error": {"code": "invalid_input", "message": "..."}}
 
 An item that is invalid or fails gets an error line with its index; the others still run. When
 the client closes the connection, the item under way stops at its next stage boundary and the
-remaining items are never started.
+remaining items are never started. Each item takes its place in the admission queue as it
+starts; an item refused there (the server is full) gets a 503 line and the batch goes on.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputTooLarge, InvalidInput
 from ..schema import SummarizeRequest
-from .runs import Result, error_object, ndjson, run_events, with_response
+from .runs import Result, cache_field, error_object, ndjson, run_events, with_response
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -65,7 +66,7 @@ async def batch(body: BatchRequest, request: Request) -> StreamingResponse:
                         if isinstance(ev, Result):
                             result = ev
                     assert result is not None
-                    line = with_response({"index": index, "status": 200, "cache": result.cache}, result.body)
+                    line = with_response({"index": index, "status": 200, **cache_field(state, result.cache)}, result.body)
                 except (ValidationError, Exception) as e:  # noqa: BLE001 - one bad item never fails the others
                     status, err = error_object(e)
                     line = ndjson({"index": index, "status": status, "error": err})

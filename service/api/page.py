@@ -7,11 +7,12 @@ requirements/offline-docs.txt.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -28,6 +29,16 @@ def _docs_assets() -> Path:
     import fastapi_offline  # the wheel ships swagger-ui-bundle.js, swagger-ui.css, redoc.standalone.js
 
     return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
+# ReDoc's bundle draws the "API docs by Redocly" logo from Redocly's CDN (a hard-coded URL, no
+# option turns it off); served with that one URL blanked, the image fails quietly and is hidden.
+_REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@lru_cache(maxsize=1)
+def _redoc_bundle() -> bytes:
+    return (_docs_assets() / "redoc.standalone.js").read_bytes().replace(_REDOC_LOGO, b"data:,")
 
 
 def install(app: FastAPI) -> None:
@@ -57,11 +68,15 @@ def install(app: FastAPI) -> None:
     def swagger_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
+    @app.get(f"{redoc_url}/redoc.standalone.js", include_in_schema=False)
+    def redoc_js() -> Response:
+        return Response(_redoc_bundle(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
     @app.get(redoc_url, include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_redoc_html(
             openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}/static-docs/redoc.standalone.js",
+            redoc_js_url=f"{root}{redoc_url}/redoc.standalone.js",
             redoc_favicon_url=f"{root}/static-docs/favicon.png", with_google_fonts=False,
         )

@@ -1,9 +1,9 @@
 """One pipeline run as a stream of events, for the progress endpoint and the batch endpoint.
 
 The pipeline runs in a worker thread and reports each stage as it starts. The caller iterates
-`run_events`; if it stops iterating (the client went away, or pressed cancel), the run is
-cancelled at the next stage boundary: a model call already under way runs to its end, and then
-nothing further is computed. The queue slot (`AppState.admit`) is held until the thread is done.
+`run_events`; if it stops iterating (the client went away, or pressed cancel), the run's
+Deadline is cancelled: the pipeline stops at its next check (before each stage, and inside the
+stages that call `deadline.check()`), and nothing further is computed. The queue place (`AppState.admit`) is held until the thread is done.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from .. import pipeline
+from ..deadline import Deadline
 from ..errors import ClaimTraceError
 from ..schema import SummarizeRequest
 from .deps import AppState
@@ -64,10 +65,15 @@ def cache_key(state: AppState, body: SummarizeRequest) -> str:
     return state.cache_key(body.model_dump(mode="json"), pipeline.prompt_versions(body, state.settings))
 
 
-def cached(state: AppState, body: SummarizeRequest) -> str | None:
-    if state.cache is None:
-        return None
-    return state.cache.get(cache_key(state, body))
+def queue_of(body: SummarizeRequest) -> str:
+    """The admission queue of a request: summaries wait for the model, claims-only runs do not."""
+    return "model" if body.options.summarize else "cpu"
+
+
+def cache_field(state: AppState, cache: str) -> dict:
+    """{"cache": "hit"|"miss"} only where the operator exposes it (CLAIMTRACE_EXPOSE_CACHE): a hit
+    tells a caller that someone else sent the same article."""
+    return {"cache": cache} if getattr(state.settings, "expose_cache", False) else {}
 
 
 async def run_events(state: AppState, body: SummarizeRequest) -> AsyncIterator[Stage | Result]:
@@ -80,6 +86,7 @@ async def run_events(state: AppState, body: SummarizeRequest) -> AsyncIterator[S
     loop = asyncio.get_running_loop()
     stages: asyncio.Queue[Stage] = asyncio.Queue()
     cancel = threading.Event()
+    deadline = Deadline(getattr(state.settings, "cpu_budget_s", None))  # checked before and inside stages
     t0 = time.perf_counter()
 
     def progress(stage: str) -> None:
@@ -87,21 +94,25 @@ async def run_events(state: AppState, body: SummarizeRequest) -> AsyncIterator[S
             raise Cancelled(f"cancelled before {stage}")
         loop.call_soon_threadsafe(stages.put_nowait, Stage(stage, (time.perf_counter() - t0) * 1000))
 
+    kind = queue_of(body)
+
     def work() -> str:
+        started, ok = time.monotonic(), False
         try:
-            result = pipeline.run(body, backend, state.settings, progress=progress)
+            result = pipeline.run(body, backend, state.settings, progress=progress, deadline=deadline)
             text = result.model_dump_json()
             if state.cache is not None:
                 state.cache.put(key, text, document_text=body.text)
+            ok = True
             return text
         finally:
-            state.release()
+            state.release(kind, time.monotonic() - started if ok else None)
 
-    state.admit()
+    state.admit(kind)
     try:
         future = loop.run_in_executor(None, work)
     except BaseException:
-        state.release()
+        state.release(kind)
         raise
     getter: asyncio.Future | None = None
     try:
@@ -118,6 +129,7 @@ async def run_events(state: AppState, body: SummarizeRequest) -> AsyncIterator[S
             return
     finally:
         cancel.set()  # a no-op once the run has finished
+        deadline.cancel("the client went away")
         if getter is not None and not getter.done():
             getter.cancel()
         if not future.done():
