@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -48,8 +49,9 @@ def error_object(exc: BaseException) -> tuple[int, dict]:
         return exc.status, {"code": exc.code, "message": exc.message}
     if isinstance(exc, ValidationError):
         return 422, {"code": "invalid_input", "message": validation_message(exc)}
-    log.error("unhandled error in a streamed run", exc_info=exc)
-    return 500, {"code": "internal_error", "message": f"internal error ({type(exc).__name__}); see the server log"}
+    ref = uuid.uuid4().hex[:12]  # the message names no internal exception class (issue 10 item 3)
+    log.error("unhandled error (ref %s) in a streamed run", ref, exc_info=exc)
+    return 500, {"code": "internal_error", "message": f"internal error (ref {ref}); see the server log"}
 
 
 def validation_message(exc: ValidationError) -> str:
