@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 import httpx
@@ -138,3 +139,28 @@ def test_unreachable_engine_is_not_ready(tmp_path):
         assert r.status_code == 503 and "unreachable" in r.json()["error"]["message"]
         r = client.post("/v1/summarize", json={"text": "The minister said taxes would rise next year."})
         assert r.status_code == 503 and r.json()["error"]["code"] == "model_not_ready"
+
+
+def test_a_caller_going_away_closes_the_engine_stream():
+    from service.deadline import Deadline, active
+    from service.errors import ClientDisconnected
+
+    closed = []
+
+    class Slow(httpx.SyncByteStream):
+        def __iter__(self):
+            for piece in "abcdefghij":
+                time.sleep(0.2)
+                yield ("data: " + json.dumps({"choices": [{"text": piece}]}) + "\n\n").encode()
+
+        def close(self):
+            closed.append(True)
+
+    engine = Engine([httpx.Response(200, stream=Slow())], props={"chat_template": TEMPLATE})
+    b = backend(engine)
+    deadline = Deadline()
+    threading.Timer(0.5, deadline.cancel).start()
+    t0 = time.monotonic()
+    with active(deadline), pytest.raises(ClientDisconnected):
+        b.generate([[{"role": "user", "content": "x"}]], GenParams(time_budget_s=30))
+    assert time.monotonic() - t0 < 1.5 and closed and b.in_flight == 0
