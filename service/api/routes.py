@@ -65,5 +65,5 @@ async def summarize(body: SummarizeRequest, request: Request) -> Response:
         result = await run_watched(request, deadline, pipeline.run, body, backend, settings, deadline=deadline)
     text = result.model_dump_json()
     if state.cache is not None:
-        state.cache.put(key, text)
+        state.cache.put(key, text, document_text=body.text)  # a permalink can draw the article
     return Response(content=text, media_type="application/json", headers=headers("miss"))
