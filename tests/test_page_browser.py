@@ -239,6 +239,27 @@ def test_empty_text_shows_the_error_message(page):
     assert not pg.locator("#result").is_visible()
 
 
+def test_an_html_file_is_read_and_sent_as_html(page, tmp_path, seed_text):
+    paragraphs = [p for p in seed_text.split("\n\n") if "Shoigu" in p or "Korean" in p][:4]
+    html = "<html><head><title>x</title></head><body><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>"
+    path = tmp_path / "story.html"
+    path.write_text(html, encoding="utf-8")
+    p = page(1280)
+    pg = p.page
+    pg.set_input_files("#file", str(path))
+    pg.locator("#file-name", has_text="story.html").wait_for(timeout=5_000)
+    assert pg.input_value("#format") == "html" and pg.input_value("#article") == html
+    pg.uncheck("#summarize")  # claims only
+    pg.click("#run")
+    pg.wait_for_selector("claimtrace-view .ct-result:not([hidden]), #error:not([hidden])", timeout=30_000)
+    result_id = pg.evaluate("() => new URLSearchParams(location.search).get('id')")
+    response = httpx.get(f"{p.base}/v1/results/{result_id}").json()
+    assert response["summary"] == [] and response["document"]["text"]  # an html request: the extracted text
+    _check_highlights(pg.evaluate(VIEW_STATE), response, response["document"]["text"])
+    assert pg.locator("claimtrace-view .ct-none").is_visible()  # "no summary", not a blank
+    assert pg.eval_on_selector_all("#stages li", "els => els.map(e => e.dataset.stage)") == ["ingest", "segment", "attribute", "verify"]
+
+
 def test_unknown_permalink_shows_not_found(page):
     p = page(1280, "/?id=" + "0" * 64)
     error = p.page.locator("#error")
