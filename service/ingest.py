@@ -131,18 +131,52 @@ def _merge(removed: list[Removed], text: str) -> list[Removed]:
     return out
 
 
+# Elements whose text a reader never sees: code, styles, inert templates, fallbacks for disabled
+# scripts, embedded documents. Their text is not article text (and is a channel for instructions
+# hidden from readers but read by a model), so it is dropped before extraction.
+_INVISIBLE_TAGS = ("script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "canvas")
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!important\s*)?(?:;|$)", re.I)
+
+
+def _is_hidden(el) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def visible_tree(html: str):
+    """The page parsed without the text a browser would not show (see _INVISIBLE_TAGS, `hidden`,
+    aria-hidden="true", inline display:none / visibility:hidden) and without comments, or None.
+    `huge_tree` lifts libxml2's nesting limit of 256 levels, so deeply nested pages still parse."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        try:
+            tree = lxml_html.document_fromstring(html, parser=parser)
+        except ValueError:  # a str that declares its own encoding
+            tree = lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    doomed = [el for el in tree.iter() if isinstance(el.tag, str) and (el.tag.lower() in _INVISIBLE_TAGS or _is_hidden(el))]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()  # the element and its text; the text after it (its tail) stays
+    return tree
+
+
 def html_to_text(html: str) -> str:
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    tree = visible_tree(html)
+    if tree is None:
+        return ""
+    text = trafilatura.extract(tree, include_comments=False, include_tables=False, favor_recall=True)
     if not text:
         # trafilatura finds no main content in tiny fragments; fall back to all visible text
-        from lxml import html as lxml_html
-
-        try:
-            text = lxml_html.fromstring(html).text_content()
-        except Exception:  # noqa: BLE001 - unparseable markup is reported as empty below
-            text = ""
+        text = tree.text_content()
     # trafilatura separates paragraphs by single newlines; a blank line makes paragraphs explicit
     return re.sub(r"\n(?=\S)", "\n\n", text.strip())
 
