@@ -25,6 +25,14 @@ from service.backends.fake import FakeBackend
 from service.errors import ClientDisconnected
 from tests.test_api import ARTICLE
 
+@pytest.fixture(scope="module", autouse=True)
+def _spacy_loaded():
+    """Load spaCy once up front, so that the tests with sub-second CPU budgets time their own work."""
+    from service.nlp import load_pipeline
+
+    load_pipeline()
+
+
 CLASS_NAME = re.compile(r"\b\w*(Error|Exception)\b|Summarize(Request|Options)|Traceback")
 
 
@@ -369,6 +377,14 @@ def test_chunked_body_over_the_byte_cap_is_413(fake_settings):
         resp = client.post("/v1/summarize", content=chunks(), headers={"content-type": "application/json"})
     assert "CLAIMTRACE_MAX_BODY_BYTES" in envelope(resp, 413, "input_too_large")
     assert resp.headers["connection"] == "close"
+
+
+def test_a_body_on_a_get_is_capped_too(fake_settings):
+    settings = fake_settings.model_copy(update={"max_body_bytes": 64 * 1024})
+    with TestClient(create_app(settings, backend=FakeBackend(), cache=False)) as client:
+        resp = client.request("GET", "/healthz", content=(b" " * 65536 for _ in range(16)))
+        envelope(resp, 413, "input_too_large")
+        assert client.request("GET", "/healthz", content=b"small").status_code == 200
 
 
 def test_streamed_body_stops_being_read_at_the_cap(fake_settings):

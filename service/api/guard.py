@@ -1,6 +1,7 @@
 """The outermost ASGI layer: request bodies are capped, timed and checked before any route sees them.
 
-For POST/PUT/PATCH it reads the body itself, as it streams (chunked or not):
+For POST/PUT/PATCH, and any request that declares a body, it reads the body itself, as it
+streams (chunked or not):
 
 * over CLAIMTRACE_MAX_BODY_BYTES -> 413 at once (a Content-Length over it is refused before a byte
   is read; a chunked body is refused as soon as the cap is passed), with `Connection: close` so
@@ -128,6 +129,14 @@ def _is_json(scope) -> bool:
     return True  # FastAPI parses a body without a content type as JSON
 
 
+def _has_body(scope) -> bool:
+    """A GET (or any method) may carry a body too; the server would read and drop it unbounded."""
+    for name, value in scope.get("headers", ()):
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"0", b"")):
+            return True
+    return False
+
+
 def _content_length(scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
@@ -165,11 +174,11 @@ class RequestGuard:
                 await send_error(tracked, 431, "headers_too_large", f"the request line and headers are over "
                                  f"{self.max_header_bytes} bytes (CLAIMTRACE_MAX_HEADER_BYTES)", close=True)
                 return
-            if scope["method"] in BODY_METHODS:
+            if scope["method"] in BODY_METHODS or _has_body(scope):
                 body = await self._read_body(scope, receive, tracked)
                 if body is None:  # answered (413/408) or the client left
                     return
-                if body and _is_json(scope):
+                if body and scope["method"] in BODY_METHODS and _is_json(scope):
                     problem = inspect_json(body)
                     if problem:
                         await send_error(tracked, 422, "invalid_input", problem)
