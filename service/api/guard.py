@@ -59,7 +59,8 @@ def _path(parts: tuple) -> str:
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(the body)"
+    out = out or "(the body)"
+    return out if len(out) <= 120 else out[:117] + "..."
 
 
 def _walk(obj) -> tuple[str, str, int, int] | str | None:
