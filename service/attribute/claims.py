@@ -101,6 +101,8 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
         ccomps = [c for c in v.children if c.dep_ == "ccomp"]
         if len(ccomps) > 1 and any(c.i > v.i for c in ccomps):
             ccomps = [c for c in ccomps if c.i > v.i]  # "Writing that all agreed X won, Y noted that Z"
+        if not ccomps:
+            ccomps = _clause_on_frame_noun(v)
         if ccomps:
             c = ccomps[0]
             last = c.right_edge.i
@@ -214,6 +216,21 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
 
 
 @lru_cache(maxsize=None)
+def _clause_on_frame_noun(v) -> list:
+    """"X said in a statement that Y": the parser hangs the that-clause on "statement" (acl);
+    it is still the verb's content."""
+    for p in v.children:
+        if p.dep_ != "prep" or p.i < v.i or p.lower_ not in ("in", "on", "through", "via"):
+            continue
+        for n in p.children:
+            if n.dep_ != "pobj":
+                continue
+            for c in n.children:
+                if c.dep_ in ("acl", "ccomp") and c.i > n.i and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                    return [c]
+    return []
+
+
 def _cue_forms() -> frozenset[str]:
     """Finite forms of the speech cue verbs ("maintains", "claimed"), to catch them mis-tagged as nouns."""
     out = set()

@@ -77,7 +77,10 @@ def cue_span(v, base: int) -> tuple[int, int]:
         elif c.dep_ == "prep" and c.lower_ in ("in", "on") and c.right_edge.i < len(doc):
             objs = [g for g in c.children if g.dep_ == "pobj"]
             if objs and (objs[0].lemma_.lower() in medium or objs[0].lower_ in ("anonymity", "condition")):
-                hi = c.right_edge.i  # "said in a statement", "said on condition of anonymity"
+                # "said in a statement", "said on condition of anonymity"; a that-clause hung on the
+                # noun ("in a statement that ...") is the content, not the cue
+                clause = [g for g in objs[0].children if g.dep_ in ("acl", "ccomp") and g.i > objs[0].i]
+                hi = clause[0].left_edge.i - 1 if clause else c.right_edge.i
             else:
                 break
         elif c.dep_ == "xcomp" and v.lemma_ in ("decline", "refuse") and c.lemma_ in ("comment", "respond", "say"):
