@@ -6,6 +6,7 @@ tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import threading
@@ -112,7 +113,7 @@ def _analyse(p: Page, text: str, timeout_ms: int = 60_000) -> dict:
     assert not pg.locator("#error").is_visible(), pg.locator("#error").inner_text()
     result_id = pg.evaluate("() => new URLSearchParams(location.search).get('id')")
     assert result_id, pg.url
-    resp = httpx.get(f"{p.base}/v1/results/{result_id}")
+    resp = httpx.get(f"{p.base}/v1/results/{result_id}", timeout=30)
     assert resp.status_code == 200, resp.text
     return resp.json()
 
@@ -253,10 +254,10 @@ def test_an_html_file_is_read_and_sent_as_html(page, tmp_path, seed_text):
     pg.click("#run")
     pg.wait_for_selector("claimtrace-view .ct-result:not([hidden]), #error:not([hidden])", timeout=30_000)
     result_id = pg.evaluate("() => new URLSearchParams(location.search).get('id')")
-    response = httpx.get(f"{p.base}/v1/results/{result_id}").json()
+    response = httpx.get(f"{p.base}/v1/results/{result_id}", timeout=30).json()
     assert response["summary"] == [] and response["document"]["text"]  # an html request: the extracted text
     _check_highlights(pg.evaluate(VIEW_STATE), response, response["document"]["text"])
-    assert pg.locator("claimtrace-view .ct-none").is_visible()  # "no summary", not a blank
+    assert not pg.locator("claimtrace-view .ct-summary").is_visible()  # none asked for: no empty section
     assert pg.eval_on_selector_all("#stages li", "els => els.map(e => e.dataset.stage)") == ["ingest", "segment", "attribute", "verify"]
 
 
@@ -296,3 +297,37 @@ def test_docs_render_offline(page, path, ready):
     p = page(1280, path)
     p.page.locator(ready).first.wait_for(timeout=30_000)
     assert "ClaimTrace" in p.page.inner_text("body")
+
+
+def test_embedded_view_on_another_origin(browser, tmp_path_factory, seed_text):
+    """A CMS page on its own origin drops in the module and <claimtrace-view>; CORS lets it call the API."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    cms_page = {"html": ""}
+    cms = Starlette(routes=[Route("/story", lambda request: HTMLResponse(cms_page["html"]))])
+    with live_server(cms) as cms_base:
+        settings = Settings(backend="fake", cache_dir=tmp_path_factory.mktemp("embed-cache"), cors_origins=[cms_base])
+        with live_server(create_app(settings, backend=FakeBackend())) as api:
+            stored = httpx.post(f"{api}/v1/summarize", json={"text": seed_text}, timeout=60).json()
+            short = html.escape("Harbor Strike Ends\n\nDockworkers returned to work on Monday, the port authority said.\n\n"
+                                "“We have a deal that protects every job,” said Ilse Marek, the union’s president.\n", quote=True)
+            cms_page["html"] = f"""<!doctype html><html><head><title>CMS</title></head><body>
+<h1>Our story</h1>
+<script type="module" src="{api}/static/claimtrace-view.js"></script>
+<claimtrace-view id="by-id" api="{api}" result-id="{stored['id']}"></claimtrace-view>
+<claimtrace-view id="by-text" api="{api}" summary="off" article="{short}"></claimtrace-view>
+</body></html>"""
+            p = Page(browser, cms_base, 1280)
+            p.page.goto(cms_base + "/story")
+            for which in ("by-id", "by-text"):
+                p.page.wait_for_selector(f"#{which} .ct-result:not([hidden])", timeout=30_000)
+            heads = p.page.locator("#by-id .ct-claim.ct-head").count()
+            assert heads == len(stored["claims"])
+            assert p.page.locator("#by-text .ct-claim.ct-head").count() >= 1
+            assert "Ilse Marek" in p.page.locator("#by-text .ct-sources").inner_text()
+            assert p.errors == []
+            assert all(u.startswith((cms_base + "/", api + "/")) for u in p.requests), p.requests
+            p.screenshot("embed-1280.png")
+            p.close()

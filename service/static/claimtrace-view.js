@@ -367,6 +367,8 @@ export class ClaimTraceView extends HTMLElement {
     const list = this.$(".ct-sentences");
     list.replaceChildren();
     const r = this.response;
+    // no summary asked for (options.summarize false): no summary section; asked for but empty: say so
+    this.$(".ct-summary").hidden = !r.summary.length && !("summarize" in (r.prompt_versions || {}));
     this.$(".ct-none").hidden = r.summary.length > 0;
     for (const s of r.summary) {
       const li = document.createElement("li");
