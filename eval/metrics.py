@@ -32,7 +32,8 @@ from service.schema import ATTRIBUTED_KINDS, Claim, Source, Span, SummarizeRespo
 
 from .adapters import GoldArticle, GoldAttribution, GoldSpan
 
-SCORER_VERSION = 3  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source
+SCORER_VERSION = 4  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source;
+# 4: source name accuracy ignores parentheticals ("Gov. Mike Pence (R-IN)")
 CONFIDENCE_SPLIT = 0.8
 _TRIM = set(" \t\r\n\u00a0\"'“”‘’«»„‚‹›`.,;:!?—–-()[]…*")
 
@@ -218,7 +219,10 @@ def is_named_alias(alias: str) -> bool:
 
 
 def _name_alone_tokens(name: str) -> tuple[str, ...]:
-    return tuple(t for t in name_tokens(name) if len(t) > 1 or t.isdigit())  # initials dropped: "Sergei K. Shoigu"
+    """name_tokens without one-letter initials ("Sergei K. Shoigu") and without bracketed
+    parentheticals ("Gov. Mike Pence (R-IN)")."""
+    name = re.sub(r"\([^()]*\)", " ", name)
+    return tuple(t for t in name_tokens(name) if len(t) > 1 or t.isdigit())
 
 
 def _capitalised(name: str) -> bool:

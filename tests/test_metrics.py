@@ -303,6 +303,7 @@ def test_is_named_alias(alias, named):
     ("Defence Minister Sergei K. Shoigu", "Sergei K. Shoigu", True),  # a title in front
     ("SHOIGU,", "shoigu", True),
     ("the Korean Central News Agency", "Korean Central News Agency", True),
+    ("Mike Pence", "Republican vice-presidential nominee Gov. Mike Pence (R-IN)", True),  # brackets dropped
     ("Two diplomats", "Two diplomats who spoke on condition of anonymity", True),  # 2+ words begin it
     ("Estreli Embassy", "Estreli Embassy in Portavel", True),
     ("Russia", "Russia’s foreign ministry", False),  # contained is not enough: a place is not the ministry
