@@ -23,6 +23,7 @@ layout.py.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -60,12 +61,43 @@ def _content_from_tokens(text, toks, base, regions):
     return _finish(text, s, e, regions)
 
 
+_REGION_INDEX: tuple = (None, None, None)  # (regions list, starts, ends) of the article being read
+
+
+def _local_regions(regions: list[tuple[int, int]], base: int, sent_end: int) -> list[tuple[int, int]]:
+    """The quotations overlapping [base, sent_end), in order; by bisection when they are disjoint and
+    in text order (segment makes them so), so a sentence does not scan the article's quotations."""
+    global _REGION_INDEX
+    held, starts, ends = _REGION_INDEX
+    if held is not regions:
+        ordered = all(a[1] <= b[0] for a, b in zip(regions, regions[1:]))
+        starts, ends = ([q[0] for q in regions], [q[1] for q in regions]) if ordered else (None, None)
+        _REGION_INDEX = (regions, starts, ends)
+    if starts is None:
+        return [(qs, qe) for qs, qe in regions if qs < sent_end and qe > base]
+    return list(regions[bisect_right(ends, base) : bisect_left(starts, sent_end)])
+
+
+def _head_clause(sd, stop: int, cache: dict):
+    """Non-punctuation tokens before token `stop` as (first, last, count, finite), without
+    listing them for every cue: per-sentence indices are built once."""
+    if not cache:
+        cache["idx"] = [t.i for t in sd if not t.is_punct]
+        cache["finite"] = next((t.i for t in sd if not t.is_punct and t.tag_ in ("VBD", "VBZ", "VBP", "MD")), len(sd))
+    idx = cache["idx"]
+    n = bisect_left(idx, stop)
+    if n == 0:
+        return None, None, 0, False
+    return sd[idx[0]], sd[idx[n - 1]], n, cache["finite"] < stop
+
+
 def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: list[tuple[int, int]]):
     """Claims of one sentence, plus cues that found no content here ("..., he added.")."""
     claims: list[RawClaim] = []
     dangling: list[tuple[tuple[int, int], Mention | None]] = []
-    local = [(qs, qe) for qs, qe in regions if qs < sent_end and qe > base]
+    local = _local_regions(regions, base, sent_end)
     used_regions: set[tuple[int, int]] = set()
+    head_cache: dict = {}
 
     for v in sd:
         speech = is_cue_verb(v)
@@ -163,9 +195,9 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
         if content is None and subj is not None and lemma not in CLAUSE_ONLY and v.dep_ == "ROOT":
             # quote-first reported speech the parser left unattached ("X has cut the flow ...,
             # the minister said"): the clause before the source is the content
-            head = [t for t in sd[: subj.left_edge.i] if not t.is_punct]
-            if len(head) >= 4 and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in head):  # a finite clause
-                content = _finish(text, base + head[0].idx, base + head[-1].idx + len(head[-1].text), local)
+            first, last, n_head, finite = _head_clause(sd, subj.left_edge.i, head_cache)
+            if n_head >= 4 and finite:  # a finite clause
+                content = _finish(text, base + first.idx, base + last.idx + len(last.text), local)
                 rule = "head"
         if content is None and lemma not in CLAUSE_ONLY and lemma not in OBJECT_CUES and subj is not None and subj.i < v.i \
                 and v.i + 1 < len(sd) and sd[v.i + 1].pos_ not in ("ADP", "ADV", "PUNCT", "NOUN", "PROPN", "NUM"):
@@ -215,7 +247,6 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     return claims, dangling
 
 
-@lru_cache(maxsize=None)
 def _clause_on_frame_noun(v) -> list:
     """"X said in a statement that Y": the parser hangs the that-clause on "statement" (acl);
     it is still the verb's content."""
@@ -231,6 +262,7 @@ def _clause_on_frame_noun(v) -> list:
     return []
 
 
+@lru_cache(maxsize=None)
 def _cue_forms() -> frozenset[str]:
     """Finite forms of the speech cue verbs ("maintains", "claimed"), to catch them mis-tagged as nouns."""
     out = set()

@@ -9,10 +9,18 @@ Deliberately small and explainable (no neural coref on a 2-core CPU budget):
     description contains the head noun, else the last compatible one nearby;
   * an indefinite lede source ("a Russian official said Tuesday") to the first named person who is
     quoted in the next paragraphs — the newswire habit of naming the speaker after the lede.
+
+Cost is bounded per mention, so an article costs time linear in its length (issue 10: 10,000
+"he said." took 328 s): antecedents come from the last MAX_CANDIDATES mentions of the window,
+names and descriptions are matched against the MAX_RECENT_ENTITIES most recently mentioned
+entities, and per-entity facts (normalised mention texts, name/description tokens, person-like
+heads) are kept up to date as mentions attach instead of being recomputed for every lookup.
+The caps are far above what a news article needs; `Resolver.capped` records that one was hit.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import pairs
 from .model import Entity, Mention
@@ -24,7 +32,12 @@ IT_PRONOUNS = {"it", "its", "itself"}
 THEY_PRONOUNS = {"they", "them", "their", "themselves"}
 REL_PRONOUNS = {"who", "which", "that"}
 
+MAX_CANDIDATES = 64  # pronoun/definite antecedent candidates: the nearest mentions of the window
+MAX_RECENT_ENTITIES = 256  # entities scanned for a name or description match, latest mentioned first
+MAX_VIEW_MENTIONS = 500  # mentions (and names) of one entity read to type it while resolving
 
+
+@lru_cache(maxsize=16384)
 def norm(s: str) -> str:
     s = s.lower().replace("’s", "").replace("'s", "")
     s = _NORM.sub(" ", s)
@@ -32,10 +45,18 @@ def norm(s: str) -> str:
     return " ".join(toks)
 
 
-def _name_tokens(name: str) -> set[str]:
-    return {t for t in norm(name).split() if t not in {x.strip(".") for x in TITLES}}
+@lru_cache(maxsize=1)
+def _title_tokens() -> frozenset[str]:
+    return frozenset(x.strip(".") for x in TITLES)
 
 
+@lru_cache(maxsize=16384)
+def _name_tokens(name: str) -> frozenset[str]:
+    titles = _title_tokens()
+    return frozenset(t for t in norm(name).split() if t not in titles)
+
+
+@lru_cache(maxsize=16384)
 def _acronym(name: str) -> str:
     return "".join(w[0] for w in norm(name).split() if w not in ("of", "and", "for"))
 
@@ -44,9 +65,17 @@ def _person_like(e: Entity) -> bool:
     if e.kind == "person":
         return True
     if e.kind == "generic" and not e.plural:
-        kinds = dict((w, k) for w, k in pairs("anaphors"))
-        return any(kinds.get(m.head) == "person" or m.head in _PERSON_HEADS for m in e.mentions)
+        return any(_person_head(m.head) for m in e.mentions)
     return False
+
+
+@lru_cache(maxsize=1)
+def _anaphor_kinds() -> dict[str, str]:
+    return dict(pairs("anaphors"))
+
+
+def _person_head(head: str) -> bool:
+    return _anaphor_kinds().get(head) == "person" or head in _PERSON_HEADS
 
 
 _PERSON_HEADS = {"official", "spokesman", "spokeswoman", "aide", "lawyer", "analyst", "expert", "source", "person", "man", "woman", "diplomat"}
@@ -60,24 +89,77 @@ class Resolver:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         self.history: list[tuple[Mention, int]] = []  # resolved mentions in text order
+        self.capped = False  # a candidate scan stopped at MAX_CANDIDATES / MAX_RECENT_ENTITIES
+        # per entity, kept current by _attach (entities change only there while resolving)
+        self._recent: dict[int, int] = {}  # entity -> sentence of its latest mention, oldest first
+        self._keys: list[set[str]] = []  # norm() of its mention texts
+        self._hay: list[set[str]] = []  # tokens of its names, description, titles and mention heads
+        self._name_toks: list[set[str]] = []  # tokens of its names
+        self._names: list[dict[str, None]] = []  # its distinct names, first-seen order
+        self._personish: list[bool] = []  # some mention head names a person ("official", "aide")
 
     def _new(self, m: Mention, kind: str) -> int:
         e = Entity(kind=kind, plural=m.plural, gender=m.gender)
         self.entities.append(e)
+        for table in (self._keys, self._hay, self._name_toks):
+            table.append(set())
+        self._names.append({})
+        self._personish.append(False)
         return len(self.entities) - 1
 
     def _attach(self, m: Mention, idx: int) -> None:
         e = self.entities[idx]
+        hay = self._hay[idx]
         m.entity = idx
         e.mentions.append(m)
         if m.name and m.kind in ("person", "org", "gpe"):
             e.names.append(m.name)
+            self._names[idx].setdefault(m.name, None)
+            toks = norm(m.name).split()
+            hay.update(toks)
+            self._name_toks[idx].update(toks)
         if m.gender and not e.gender:
             e.gender = m.gender
         if m.description and not e.description:
             e.description = m.description
+            hay.update(norm(m.description).split())
         e.titles.update(m.titles)
+        for t in m.titles:
+            hay.update(norm(t).split())
+        hay.update(norm(m.head).split())
+        self._keys[idx].add(norm(m.text))
+        if not self._personish[idx] and _person_head(m.head):
+            self._personish[idx] = True
         self.history.append((m, idx))
+        self._recent.pop(idx, None)
+        self._recent[idx] = m.sent
+
+    def _recent_entities(self):
+        """Entity indices, most recently mentioned first (at most MAX_RECENT_ENTITIES). Scanning
+        these is the same as scanning the history backwards when the test is on the entity alone."""
+        for n, idx in enumerate(reversed(self._recent)):
+            if n >= MAX_RECENT_ENTITIES:
+                self.capped = True
+                return
+            yield idx
+
+    def _person_like(self, idx: int) -> bool:  # _person_like(entities[idx]), from the kept facts
+        e = self.entities[idx]
+        return e.kind == "person" or (e.kind == "generic" and not e.plural and self._personish[idx])
+
+    def _thing_like(self, idx: int) -> bool:
+        e = self.entities[idx]
+        return e.kind in ("org", "gpe") or (e.kind == "generic" and not e.plural and not self._person_like(idx))
+
+    def _view(self, idx: int) -> Entity:
+        """The entity, or for a huge one its first MAX_VIEW_MENTIONS mentions and distinct names
+        (typing reads every mention; a repeated mention must not make each lookup slower)."""
+        e = self.entities[idx]
+        if len(e.mentions) <= MAX_VIEW_MENTIONS and len(e.names) <= MAX_VIEW_MENTIONS:
+            return e
+        self.capped = True
+        return Entity(kind=e.kind, names=list(self._names[idx])[:MAX_VIEW_MENTIONS], mentions=e.mentions[:MAX_VIEW_MENTIONS],
+                      gender=e.gender, plural=e.plural, description=e.description, titles=set(e.titles))
 
     def add(self, m: Mention) -> None:
         idx = self._resolve(m)
@@ -86,11 +168,11 @@ class Resolver:
     def _resolve(self, m: Mention) -> int:
         if m.kind == "person" and m.name:
             toks = _name_tokens(m.name)
-            for _, idx in reversed(self.history):
+            for idx in self._recent_entities():
                 e = self.entities[idx]
                 if e.kind != "person" or not toks:
                     continue
-                for n in e.names:
+                for n in self._names[idx]:
                     et = _name_tokens(n)
                     if et and (toks <= et or et <= toks):
                         if m.gender and e.gender and m.gender != e.gender:
@@ -118,9 +200,8 @@ class Resolver:
             if got is not None:
                 return got
         key = norm(m.text)
-        for _, idx in reversed(self.history):
-            e = self.entities[idx]
-            if e.kind == "generic" and any(norm(x.text) == key for x in e.mentions):
+        for idx in self._recent_entities():
+            if self.entities[idx].kind == "generic" and key in self._keys[idx]:
                 return idx
         return self._new(m, "generic")
 
@@ -131,25 +212,35 @@ class Resolver:
         "Tarsin General Hospital" is not "Tarsin Provincial Health Ministry"."""
         key = norm(m.name)
         ktoks = key.split()
-        for _, idx in reversed(self.history):
+        for idx in self._recent_entities():
             e = self.entities[idx]
             if e.kind not in ("org", "gpe"):
                 continue
-            for n in e.names:
+            names = self._names[idx]
+            for n in names:
                 k2 = norm(n)
                 if key == k2 or key.replace(" ", "") == _acronym(n) or k2.replace(" ", "") == _acronym(m.name):
                     return idx
             if m.kind != "org" or e.kind != "org" or not e.names:
                 continue
-            best = norm(e.best_name()).split()
+            best = norm(max(names, key=lambda n: (len(n.split()), len(n)))).split()  # e.best_name()
             short, long_ = (ktoks, best) if len(ktoks) <= len(best) else (best, ktoks)
             if short and len(" ".join(short)) > 3 and (long_[: len(short)] == short or long_[-len(short):] == short):
                 return idx
         return None
 
     def _candidates(self, m: Mention, window: int):
-        """Resolved mentions before m, nearest sentence first, subjects first within a sentence."""
-        prior = [(mm, idx) for mm, idx in self.history if mm.start < m.start and m.sent - mm.sent <= window]
+        """Resolved mentions before m, nearest sentence first, subjects first within a sentence:
+        the last MAX_CANDIDATES of the window (the history is in text order)."""
+        prior = []
+        for mm, idx in reversed(self.history):
+            if m.sent - mm.sent > window:
+                break
+            if mm.start < m.start:
+                if len(prior) >= MAX_CANDIDATES:
+                    self.capped = True
+                    break
+                prior.append((mm, idx))
         prior.sort(key=lambda p: (-p[0].sent, not p[0].subject, p[0].start if p[0].sent != m.sent else -p[0].start))
         return prior
 
@@ -158,10 +249,10 @@ class Resolver:
         for mm, idx in self._candidates(m, 4):
             e = self.entities[idx]
             if low in PERSON_PRONOUNS:
-                if _person_like(e) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
+                if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
                     return idx
             elif low in IT_PRONOUNS:
-                if _thing_like(e):
+                if self._thing_like(idx):
                     return idx
             elif low in THEY_PRONOUNS:
                 if e.plural or e.kind in ("org", "gpe"):
@@ -179,26 +270,25 @@ class Resolver:
         matches its place: "Ostreli" ~ "Ostrel"). A bare description ("the company", "the
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
-        kinds = dict(pairs("anaphors"))
-        want = kinds.get(m.head)
+        want = _anaphor_kinds().get(m.head)
         mods = _modifiers(m)
-        for mm, idx in reversed(self.history):
-            if m.sent - mm.sent > 12:
+        for idx in self._recent_entities():  # = the history backwards, each entity at its latest mention
+            if m.sent - self._recent[idx] > 12:
                 break
             e = self.entities[idx]
             if e.merged_into is not None:
                 continue
-            hay = " ".join(e.names + [e.description or ""] + sorted(e.titles) + [x.head for x in e.mentions])
-            toks = set(norm(hay).split())
+            toks = self._hay[idx]  # norm() tokens of names, description, titles and mention heads
             if m.head not in toks or not all(_mod_in(w, toks) for w in mods):
                 continue
             if want is None:
                 # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
-                if e.kind == "org" and m.head in set(norm(" ".join(e.names)).split()):
+                if e.kind == "org" and m.head in self._name_toks[idx]:
                     return idx
                 continue
-            own = m.head in set(norm(" ".join(e.names)).split())  # "the agency" ~ "... News Agency"
-            if ((want == "person") == _person_like(e) or want == "org" and _thing_like(e)) and (own or _compatible(m.head, e)):
+            own = m.head in self._name_toks[idx]  # "the agency" ~ "... News Agency"
+            if ((want == "person") == self._person_like(idx) or want == "org" and self._thing_like(idx)) \
+                    and (own or _compatible(m.head, self._view(idx))):
                 return idx
         if want is None or mods:
             return None
@@ -206,7 +296,7 @@ class Resolver:
             e = self.entities[idx]
             if want == "person" and e.kind == "person":
                 return idx
-            if want == "org" and e.kind == "org" and _compatible(m.head, e):
+            if want == "org" and e.kind == "org" and _compatible(m.head, self._view(idx)):
                 return idx
         return None
 
@@ -231,6 +321,7 @@ def _mod_in(word: str, toks: set[str]) -> bool:
     return len(word) >= 4 and any(len(t) >= 4 and (t.startswith(word) or word.startswith(t)) for t in toks)
 
 
+@lru_cache(maxsize=4096)
 def _noun_class(head: str) -> str | None:
     for kind, w in pairs("source_nouns"):
         if w == head:
@@ -252,6 +343,7 @@ def _compatible(head: str, e: Entity) -> bool:
 
 def lede_cataphora(entities: list[Entity], quoted: set[int], para_of_sent: list[int]) -> None:
     """Merge an indefinite lede speaker ("a Russian official") into the first named quoted person."""
+    stats: dict[int, tuple[int, int, int]] = {}  # per quoted person, computed once (not per lede speaker)
     for i, e in enumerate(entities):
         if e.merged_into is not None or e.kind != "generic" or e.plural:
             continue
@@ -265,13 +357,21 @@ def lede_cataphora(entities: list[Entity], quoted: set[int], para_of_sent: list[
             f = entities[j]
             if j == i or f.kind != "person" or f.merged_into is not None:
                 continue
-            start = min(m.start for m in f.mentions)
-            lastp = max(para_of_sent[m.sent] for m in f.mentions)
-            if min(para_of_sent[m.sent] for m in f.mentions) - para_of_sent[first.sent] <= 4 and lastp >= para_of_sent[first.sent]:
+            if j not in stats:
+                stats[j] = _spread(f, para_of_sent)
+            start, firstp, lastp = stats[j]
+            if firstp - para_of_sent[first.sent] <= 4 and lastp >= para_of_sent[first.sent]:
                 if best is None or start < best[0]:
                     best = (start, j)
         if best is not None:
             merge(entities, i, best[1])
+            stats.pop(best[1], None)  # it has the lede's mentions now
+
+
+def _spread(e: Entity, para_of_sent: list[int]) -> tuple[int, int, int]:
+    """(first offset, first paragraph, last paragraph) of an entity's mentions."""
+    paras = [para_of_sent[m.sent] for m in e.mentions]
+    return min(m.start for m in e.mentions), min(paras), max(paras)
 
 
 def merge(entities: list[Entity], src: int, dst: int) -> None:

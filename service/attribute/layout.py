@@ -13,8 +13,10 @@ Each needs the name to look like a name on the parse (a proper noun or a PERSON/
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
+from .intervals import Spans
 from .model import RawClaim
 from .quotes import kind_of, trim
 from .sources import make_mention
@@ -55,6 +57,29 @@ def _overlaps(span, claims) -> bool:
     return any(c.content[0] < span[1] and span[0] < c.content[1] for c in claims)
 
 
+class _Taken:
+    """_overlaps(span, raw + out) for a fixed raw and a growing out, without scanning raw each time."""
+
+    def __init__(self, raw):
+        self.raw = Spans((c.content[0], c.content[1], None) for c in raw)
+        self.out_end = -1  # out rarely reaches back: scan it only when a claim there ends after span starts
+
+    def overlaps(self, span, out) -> bool:
+        if self.raw.overlaps(span[0], span[1]):
+            return True
+        return span[0] < self.out_end and _overlaps(span, out)
+
+    def add(self, claim) -> None:
+        self.out_end = max(self.out_end, claim.content[1])
+
+
+def _paragraph_ends(sents) -> dict[int, int]:
+    ends: dict[int, int] = {}
+    for x in sents:
+        ends[x.paragraph] = max(ends.get(x.paragraph, x.end), x.end)
+    return ends
+
+
 def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
     names = name_words(parsed)
     found = []
@@ -72,6 +97,7 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
         if m.group(1).isupper():
             caps[m.group(1)] = caps.get(m.group(1), 0) + 1
     out: list[RawClaim] = []
+    para_ends = _paragraph_ends(sents) if found else {}
     for i, s, m, label in found:
         known = names | ({t.lower_ for t in label} if caps.get(m.group(1), 0) >= 2 else set())
         colon = text.index(":", s.start + m.end(1))
@@ -83,7 +109,7 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
         head = _name_head(label, frozenset(known))
         if head is None:
             continue
-        para_end = max(x.end for x in sents if x.paragraph == s.paragraph)
+        para_end = para_ends[s.paragraph]  # max(x.end for x in sents if x.paragraph == s.paragraph)
         if label and cue[0] != colon:
             para_end = s.end  # "Said X: ..." introduces its own sentence
         content = trim(text, colon + 1, para_end)
@@ -100,29 +126,47 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
 def colon_paragraphs(sents, text, regions, raw, dangling) -> list[RawClaim]:
     """'X added:' at the end of a paragraph -> the next paragraph is what X added."""
     out: list[RawClaim] = []
+    taken = by_para = None
     for i, cues in dangling.items():
         s = sents[i]
         if not text[s.start : s.end].rstrip().endswith(":"):
             continue
         if i + 1 >= len(sents) or sents[i + 1].paragraph != s.paragraph + 1:
             continue
-        nxt = [x for x in sents if x.paragraph == s.paragraph + 1]
+        if by_para is None:
+            taken, by_para = _Taken(raw), {}
+            for x in sents:
+                by_para.setdefault(x.paragraph, []).append(x)
+        nxt = by_para[s.paragraph + 1]  # [x for x in sents if x.paragraph == s.paragraph + 1]
         content = trim(text, nxt[0].start, nxt[-1].end)
-        if content[1] <= content[0] or _overlaps(content, raw + out):
+        if content[1] <= content[0] or taken.overlaps(content, out):
             continue
         cue, mention = cues[-1]
         out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "colon", 0.8))
+        taken.add(out[-1])
     return out
 
 
 def dash_signatures(sents, parsed, text, regions, raw) -> list[RawClaim]:
     """'“...” ― Name': the signed quotation is the named person's."""
     out: list[RawClaim] = []
+    taken = None
+    starts = [s.start for s in sents]
+    ordered = all(a.end <= b.start for a, b in zip(sents, sents[1:]))
+
+    def sentence_at(pos):
+        k = bisect_right(starts, pos) - 1
+        return k if k >= 0 and pos < sents[k].end else None
+
     for qs, qe in regions:
         m = _DASH.match(text[qe : qe + 12])
         if not m:
             continue
-        i = next((k for k, s in enumerate(sents) if s.start <= qe < s.end or s.start <= qe + m.end() < s.end), None)
+        if ordered:  # the first sentence holding the quotation's end or the name after the dash
+            hits = [k for k in (sentence_at(qe), sentence_at(qe + m.end())) if k is not None]
+            i = min(hits) if hits else None
+        else:
+            i = next((k for k, s in enumerate(sents) if s.start <= qe < s.end or s.start <= qe + m.end() < s.end), None)
         if i is None:
             continue
         s, sd = sents[i], parsed[i]
@@ -136,8 +180,12 @@ def dash_signatures(sents, parsed, text, regions, raw) -> list[RawClaim]:
             else:
                 break
         head = _name_head(name)
-        if head is None or _overlaps((qs, qe), raw + out):
+        if head is None:
+            continue
+        taken = taken or _Taken(raw)
+        if taken.overlaps((qs, qe), out):
             continue
         cue = (qe + m.start(1), qe + m.end(1))
         out.append(RawClaim("direct", (qs, qe), cue, make_mention(head, i, s.start), i, "signature", 0.75))
+        taken.add(out[-1])
     return out
