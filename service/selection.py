@@ -342,6 +342,20 @@ NUM_STRIP = re.compile(r"\b(?:19|20)\d\d\b")
 _UNIT_AFTER = re.compile(r"\d[\d,.]*\s*(%|percent|per cent|million|billion|[a-z]{4,})", re.I)
 
 
+def _close(a: set[str], b: set[str]) -> bool:
+    def vals(ns):
+        out = []
+        for n in ns:
+            try:
+                out.append(float(n))
+            except ValueError:
+                pass
+        return [v for v in out if v > 0]
+
+    va, vb = vals(a), vals(b)
+    return any(max(x, y) / min(x, y) <= 10 for x in va for y in vb)
+
+
 def counterclaims(claim: Claim, claims: list[Claim]) -> list[Claim]:
     """The other side of a disputed fact: another source's claim on the same measure with another number
     ("turnout was 68 percent" / "turnout had been closer to 52 percent"), the closest first."""
@@ -363,7 +377,8 @@ def counterclaims(claim: Claim, claims: list[Claim]) -> list[Claim]:
         o_units = {u.lower() for u in _UNIT_AFTER.findall(o.content.text)}
         same_unit = bool(units & o_units)
         shared = len((words & _words(_NUM.sub(" ", o.content.text))) - _words(" ".join(units | o_units)))
-        counted = (units & o_units) - {"%", "percent", "per cent", "million", "billion"}  # "40 people" / "200 people"
+        # "40 people" / "200 people": a counted noun is the measure itself, when the figures are within 10x
+        counted = (units & o_units) - {"%", "percent", "per cent", "million", "billion"} and _close(nums, o_nums)
         if (same_unit and (shared >= 1 or counted)) or shared >= 3:
             out.append((-(shared + 2 * same_unit), abs(o.content.start - claim.content.start), o))
     return [o for *_, o in sorted(out, key=lambda t: t[:2])]
@@ -465,7 +480,10 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
             s = max(pool, key=lambda x: x.score * novelty(x.claim))
             if novelty(s.claim) < 0.6:
                 break
-            fits = [u for u in singles if len((u.claims[0].content.text + " " + s.claim.content.text).split()) <= MAX_PAIR_WORDS]
+            w = _words(s.claim.content.text)
+            # same source, or another source on the same topic (a shared word): never an unrelated add-on
+            fits = [u for u in singles if len((u.claims[0].content.text + " " + s.claim.content.text).split()) <= MAX_PAIR_WORDS
+                    and (u.claims[0].source_id == s.claim.source_id or len(w & _words(u.claims[0].content.text)) >= 1)]
             used.add(s.claim.id)
             if not fits:
                 continue

@@ -34,7 +34,8 @@ _QUALIFIER = re.compile(
     r"around|roughly|some|over|under|approximately|an estimated|close to|estimated|only|just|no more than|as high as)\s*$", re.I)
 _UNIT = re.compile(r"^\s*(?:%|percent|per cent|percentage points?|million|billion|trillion|thousand|hundred)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|n't|den(?:y|ies|ied)|refused|declined|rejected)\b|n't\b", re.I)
-_HEDGE = re.compile(r"\b(?:may|might|could|would|possibly|probably|likely|unlikely|perhaps|reportedly|allegedly|appear(?:s|ed)?|seem(?:s|ed)?|estimat\w*)\b", re.I)
+# "would" is left out: in reported speech it is mostly the tense shift of "will" ("said it would build")
+_HEDGE = re.compile(r"\b(?:may|might|could|possibly|probably|perhaps|reportedly|allegedly|appear(?:s|ed)?|seem(?:s|ed)?)\b", re.I)
 _SAID_BY = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)\s+(?:said|says|told|claimed|reported|announced|stated|added)\b")
 
 
