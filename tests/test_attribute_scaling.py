@@ -117,3 +117,15 @@ def test_spans_match_a_scan(spans, query, skip, overlaps, contains):
     assert s.overlaps(*query) == overlaps == any(a < query[1] and query[0] < b for a, b, _ in spans)
     assert s.contains(*query, skip=skip) == contains == any(
         k != skip and a <= query[0] and query[1] <= b for a, b, k in spans)
+
+
+def test_attribution_stops_inside_its_loops_when_the_request_is_over_budget():
+    from service.deadline import Deadline, active
+    from service.errors import ClientDisconnected
+
+    doc = ingest(text="He said it was fine. " * 200)
+    segs = segment(doc)
+    d = Deadline(None)
+    d.cancel()
+    with active(d), pytest.raises(ClientDisconnected):
+        attribute(doc, segs)

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
+from ..deadline import check
 from .cues import (CLAUSE_ONLY, NEEDS_CLAUSE, OBJECT_CUES, agentive, cue_prep, cue_span, cue_verbs, is_cue_verb, is_stance_verb,
                    document_nouns, prep_cues, stance_adjectives, stance_class, stance_nouns)
 from .lexicon import pairs
@@ -95,6 +96,7 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     """Claims of one sentence, plus cues that found no content here ("..., he added.")."""
     claims: list[RawClaim] = []
     dangling: list[tuple[tuple[int, int], Mention | None]] = []
+    check()  # the request's CPU budget / client still there (service.deadline)
     local = _local_regions(regions, base, sent_end)
     used_regions: set[tuple[int, int]] = set()
     head_cache: dict = {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..deadline import check
 from .lexicon import pairs
 from .model import Entity, Mention
 from .sources import TITLES
@@ -162,6 +163,7 @@ class Resolver:
                       gender=e.gender, plural=e.plural, description=e.description, titles=set(e.titles))
 
     def add(self, m: Mention) -> None:
+        check()  # the request's CPU budget / client still there (service.deadline)
         idx = self._resolve(m)
         self._attach(m, idx)
 
