@@ -14,7 +14,7 @@ import time
 from ..config import Settings
 from ..errors import GenerationTimeout, ModelLoadError
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message
+from .base import GenParams, Generation, Message, has_markup, neutralise, template_pieces
 from .weights import resolve
 
 log = logging.getLogger(__name__)
@@ -60,21 +60,38 @@ class LlamaCppBackend:
     def render(self, messages: list[Message], prefix: str = "") -> str:
         return self._format(messages=messages).prompt + prefix
 
+    def encode(self, messages: list[Message], prefix: str = "") -> list[int]:
+        """Prompt tokens: the template's markup with special-token parsing, message texts and the
+        forced prefix without it (special=False) and neutralised (llama.cpp still matches
+        user-defined tokens such as <tool_call> in plain text), so article words never become
+        control tokens. A prompt without such strings is tokenized whole, exactly as before."""
+        if not has_markup(messages, prefix):
+            return self.llm.tokenize(self.render(messages, prefix).encode("utf-8"), add_bos=False, special=True)
+        pieces = template_pieces(lambda ms: self._format(messages=ms).prompt, messages, prefix)
+        if pieces is None:
+            safe = [dict(m, content=neutralise(m["content"])) for m in messages]
+            pieces = [(self._format(messages=safe).prompt, False), (prefix, True)]
+        tokens: list[int] = []
+        for piece, is_text in pieces:
+            if piece:
+                text = neutralise(piece) if is_text else piece
+                tokens += self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=not is_text)
+        return tokens
+
     def generate(self, prompts: list[list[Message]], params: GenParams) -> list[Generation]:
         results = []
         with self._lock:
             t0 = time.perf_counter()
             for i, messages in enumerate(prompts):
-                results.append(self._one(self.render(messages, params.prefix(i)), params, t0))
+                results.append(self._one(self.encode(messages, params.prefix(i)), params, t0))
             seconds = time.perf_counter() - t0
         for i, g in enumerate(results):
             g.text = params.prefix(i) + g.text
             g.extra["own_seconds"], g.seconds = g.seconds, seconds  # like transformers: the call's wall time
         return results
 
-    def _one(self, text: str, params: GenParams, t0: float) -> Generation:
+    def _one(self, tokens: list[int], params: GenParams, t0: float) -> Generation:
         budget = params.time_budget_s
-        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
         if len(tokens) + params.max_new_tokens > N_CTX:
             raise ModelLoadError(f"prompt of {len(tokens)} tokens does not fit the {N_CTX}-token context")
         start = time.perf_counter()

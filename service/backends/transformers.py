@@ -32,7 +32,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import GenerationTimeout, ModelLoadError
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message
+from .base import GenParams, Generation, Message, has_markup, neutralise, template_pieces
 from .weights import Weights, resolve
 
 log = logging.getLogger(__name__)
@@ -347,11 +347,37 @@ class TransformersBackend:
         text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return text + prefix
 
+    def encode(self, messages: list[Message], prefix: str = "") -> list[int]:
+        """Prompt token ids. Only the chat template's own markup may become control tokens: message
+        texts (the article's words) and the forced prefix are tokenized with special-token parsing
+        off, after neutralise() (which also covers added tokens that are not "special", such as
+        <tool_call>). A prompt without any such string is tokenized whole, exactly as before."""
+        specials = self._added_strings()
+        if not has_markup(messages, prefix, specials):
+            return self.tokenizer(self.render(messages, prefix), add_special_tokens=False)["input_ids"]
+        pieces = template_pieces(lambda ms: self.render(ms), messages, prefix)
+        if pieces is None:  # a template that rewrites the texts: render the neutralised texts whole
+            safe = [dict(m, content=neutralise(m["content"], specials)) for m in messages]
+            return self.tokenizer(self.render(safe, neutralise(prefix, specials)), add_special_tokens=False)["input_ids"]
+        ids: list[int] = []
+        for piece, is_text in pieces:
+            if is_text:
+                ids += self.tokenizer(neutralise(piece, specials), add_special_tokens=False, split_special_tokens=True)["input_ids"]
+            else:
+                ids += self.tokenizer(piece, add_special_tokens=False)["input_ids"]
+        return ids
+
+    def _added_strings(self) -> tuple[str, ...]:
+        got = getattr(self, "_added", None)
+        if got is None:
+            got = tuple(t.content for t in self.tokenizer.added_tokens_decoder.values())
+            self._added = got
+        return got
+
     def generate(self, prompts: list[list[Message]], params: GenParams) -> list[Generation]:
         if not prompts:
             return []
-        texts = [self.render(m, params.prefix(i)) for i, m in enumerate(prompts)]
-        ids = [self.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+        ids = [self.encode(m, params.prefix(i)) for i, m in enumerate(prompts)]
         with self._lock:
             t0 = time.perf_counter()
             new_ids, stopped, stats = self._greedy(ids, params, t0)
