@@ -33,7 +33,7 @@ import httpx
 from ..config import Settings
 from ..errors import ClientDisconnected, EngineError, EngineUnavailable, GenerationTimeout, ModelLoadError, NotReady
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message
+from .base import GenParams, Generation, Message, neutralise
 
 log = logging.getLogger(__name__)
 
@@ -273,6 +273,10 @@ class OpenAIBackend:
                 "seed": 0, "stream": True, "repeat_penalty": 1.0}
         if params.stop:
             body["stop"] = list(params.stop)
+        # engines tokenize the whole prompt with special-token parsing: article text must not carry
+        # chat markup ("<|im_end|><|im_start|>system …"), so every control-token string is made inert
+        messages = [dict(m, content=neutralise(m["content"])) for m in messages]
+        prefix = neutralise(prefix)
         if self.mode == "completions":
             body["prompt"] = self.template.render(messages, prefix)
             return "/completions", body
