@@ -331,3 +331,29 @@ def test_embedded_view_on_another_origin(browser, tmp_path_factory, seed_text):
             assert all(u.startswith((cms_base + "/", api + "/")) for u in p.requests), p.requests
             p.screenshot("embed-1280.png")
             p.close()
+
+
+def test_weak_claims_warnings_and_unverified_sentences_are_shown(page, seed_text):
+    first = page(1280)
+    response = _analyse(first, seed_text)
+    weak = response["claims"][0]["id"]
+    for c in response["claims"]:
+        if c["id"] == weak:
+            c["confidence"] = 0.3
+    response["warnings"] = ["summary sentence 2 was replaced by an extractive fallback"]
+    response["summary"][0]["verified"] = False
+    pg = first.page
+    pg.evaluate("([r, t]) => document.getElementById('view').setResult(r, t)", [response, seed_text])
+    mark = pg.locator(f'claimtrace-view .ct-claim.ct-head[data-claim="{weak}"]')
+    assert "ct-low" in mark.get_attribute("class") and mark.locator(".ct-label").inner_text().endswith("?")
+    stripes = mark.evaluate("m => getComputedStyle(m).backgroundImage")
+    assert "repeating-linear-gradient" in stripes  # weaker: striped over its source colour
+    mark.focus()
+    assert "30% (low)" in pg.locator("claimtrace-view .ct-tip").inner_text()
+    assert pg.locator("claimtrace-view .ct-warnings").inner_text().count("extractive fallback") == 1
+    assert pg.locator("claimtrace-view .ct-sentences li").first.locator(".ct-unverified").is_visible()
+    pg.locator("claimtrace-view .ct-legend summary").click()  # the key explains every style
+    legend = pg.locator("claimtrace-view .ct-legend").inner_text()
+    for words in ("cue", "source mention", "unsourced", "confidence below 0.6", "removed"):
+        assert words in legend, legend
+    first.screenshot("page-styles-1280.png")
