@@ -130,3 +130,16 @@ def test_headline_restatement_is_not_selected_twice():
     units = select_units(doc, att, 4)
     ids = [c.id for u in units for c in u.claims]
     assert len(ids) == len(set(ids))
+
+
+def test_v3_pair_prompt_names_both_sources_and_the_form():
+    att = make_attribution()
+    doc = ingest(text=TEXT)
+    backend = FakeBackend()
+    summarize(doc, att, SummarizeOptions(max_sentences=2), backend, max_new_tokens=64, prompt_version="summarize.v3")
+    users = [m[-1]["content"] for m in backend.calls]
+    pair = next(u for u in users if "Second claim:" in u)
+    assert "Source of the second claim: Organisers" in pair
+    assert 'in the form "Police said <first claim>, while Organisers said <second claim>."' in pair
+    # claim text stays in the user message, never in the system message
+    assert all("arrested" not in m[0]["content"] for m in backend.calls)
