@@ -174,3 +174,21 @@ def test_article_text_cannot_inject_chat_markup():
     assert "<|im_end|>" not in engine.requests[0]["prompt"] and "HACKED 9999" in engine.requests[0]["prompt"]
     backend(engine, openai_mode="chat").generate([hostile], GenParams())
     assert "<|im_start|>" not in json.dumps(engine.requests[1]["messages"], ensure_ascii=False)
+
+
+def test_a_busy_engine_does_not_decide_the_mode():
+    class Busy(Engine):
+        busy = True
+
+        def __call__(self, request):
+            body = json.loads(request.content) if request.content else {}
+            if self.busy and body.get("prompt") == "Hello":
+                raise httpx.ReadTimeout("busy")
+            return super().__call__(request)
+
+    engine = Busy(props={"chat_template": TEMPLATE})
+    b = backend(engine)
+    assert b.mode is None  # not decided yet: /readyz says not ready
+    engine.busy = False
+    b.check_live()
+    assert b.mode == "completions"

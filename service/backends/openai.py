@@ -227,11 +227,17 @@ class OpenAIBackend:
         return ChatTemplate("engine:/props", text, props.get("bos_token") or "", props.get("eos_token") or "")
 
     def _offers_completions(self, model: str) -> bool:
+        """True/False from the engine's answer; a busy or failing engine decides nothing (NotReady, probed again)."""
         try:
             r = self._client.post("/completions", json={"model": model, "prompt": "Hello", "max_tokens": 1,
-                                                        "temperature": 0}, timeout=30.0)
-        except httpx.HTTPError:
-            return False
+                                                        "temperature": 0},
+                                  timeout=min(self.settings.generation_timeout_s, 300.0))
+        except httpx.HTTPError as e:
+            raise NotReady(f"inference engine at {self.base_url} did not answer the /completions probe "
+                           f"({type(e).__name__}); probing again", retry_after=10) from e
+        if r.status_code in RETRY_STATUS:
+            raise NotReady(f"inference engine at {self.base_url} answered the /completions probe with "
+                           f"{r.status_code}; probing again", retry_after=10)
         return r.status_code == 200
 
     def check_live(self) -> None:
