@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .attribute import Attribution
+from .attribute.directives import addresses_a_model
 from .backends import Backend, GenParams
 from .config import get_settings
 from .ingest import Document
@@ -72,6 +73,8 @@ def select_claims(attribution: Attribution, limit: int = MAX_PROMPT_CLAIMS) -> l
     for rank, c in enumerate(attribution.claims):
         if names.get(c.source_id) in _PRONOUNS:
             continue  # an unresolved "it said" cannot be attributed by name in a summary
+        if addresses_a_model(c.content.text):
+            continue  # "Ignore previous instructions ...": an injected instruction, never summary material
         words = len(c.content.text.split())
         score = 2.0 / (1 + rank / 2)
         score += 1.0 if re.search(r"\d", c.content.text) else 0.0

@@ -1,11 +1,13 @@
 """Unsourced claims: sentences the article asserts in its own voice (the reporter's claims).
 
 A kept sentence with no attribution becomes one `unsourced` claim unless it asserts nothing:
-questions to the reader, verbless fragments (datelines, headings that survived ingest), very
+questions to the reader, instructions addressed to a language model (lexicons/model_directives),
+verbless fragments (datelines, headings that survived ingest), very
 short lines, and bare quotations with no speaker (pull quotes).
 """
 from __future__ import annotations
 
+from .directives import addresses_a_model
 from .quotes import trim
 
 
@@ -13,6 +15,8 @@ def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]])
     s = text[start:end].rstrip()
     if not s or s.endswith("?") or s.rstrip("”\"’'").endswith("?"):
         return False
+    if addresses_a_model(s):
+        return False  # an instruction to a model smuggled into the article asserts nothing
     words = [t for t in sd if t.is_alpha]
     if len(words) < 4:
         return False
