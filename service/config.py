@@ -25,6 +25,9 @@ class Settings(BaseModel):
     quant: Literal["int4", "int8", "none"] = "int4"
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     max_new_tokens: int = Field(220, ge=16, le=2048)
+    # attribution engine: "rules" (spaCy rules alone, for A/B runs), "tagger" (the learned CRF alone),
+    # "combined" (rules + the tagger's extra claims; see attribute/__init__.py)
+    attribution: Literal["rules", "tagger", "combined"] = "combined"
     summary_prompt: str = Field("summarize.v2", pattern=r"^summarize\.v\d+$", description="prompts/<id>.jinja, for A/B runs")
     generation_timeout_s: float = Field(600.0, gt=0)
     cache_dir: Path = ROOT / ".cache"

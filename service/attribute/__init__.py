@@ -19,9 +19,10 @@ from ..segment import Segments
 from .claims import _local_regions, sentence_claims
 from .coref import Resolver, lede_cataphora
 from .intervals import Spans
+from .learned import combine, tagger_claims
 from .layout import colon_paragraphs, dash_signatures, speaker_labels
 from .model import Mention, RawClaim
-from .source_types import source_type
+from .source_types import document_heads, source_type
 from .sources import PRONOUNS, make_mention
 from .unsourced import asserts, content_span
 
@@ -40,9 +41,38 @@ class Attribution:
     warnings: list[str]
 
 
-def attribute(doc: Document, segments: Segments) -> Attribution:
+@dataclass
+class RuleStage:
+    """What the rule engine saw and found: parsed sentences and its raw claims."""
+
+    sents: list
+    parsed: list
+    regions: list[tuple[int, int]]
+    raw: list[RawClaim]
+
+
+def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Attribution:
+    """`mode`: rules | tagger | combined (default: CLAIMTRACE_ATTRIBUTION)."""
+    if mode is None:
+        from ..config import get_settings
+
+        mode = get_settings().attribution
     text = doc.text
     warnings = list(segments.warnings)
+    st = rule_stage(doc, segments)
+    raw = st.raw
+    if mode != "rules":
+        learned = tagger_claims(doc, st)
+        raw = combine(raw, learned) if mode == "combined" else learned
+        raw = [c for c in raw if not _touches_removed(doc, c.content)]
+        raw.sort(key=lambda c: (c.content[0], c.content[1]))
+    entities = _resolve(raw, st.sents, st.parsed)
+    unsourced = _unsourced(raw, st.sents, st.parsed, text, st.regions)
+    return _build(text, raw, unsourced, entities, warnings)
+
+
+def rule_stage(doc: Document, segments: Segments) -> RuleStage:
+    text = doc.text
     sents = list(segments.sentences)
     regions = [(q.start, q.end) for q in segments.quotes]
     nlp = load_pipeline()
@@ -62,10 +92,7 @@ def attribute(doc: Document, segments: Segments) -> Attribution:
     raw.extend(_continuations(raw, dangling, sents, regions))
     raw = [c for c in raw if not _touches_removed(doc, c.content)]
     raw.sort(key=lambda c: (c.content[0], c.content[1]))
-
-    entities = _resolve(raw, sents, parsed)
-    unsourced = _unsourced(raw, sents, parsed, text, regions)
-    return _build(text, raw, unsourced, entities, warnings)
+    return RuleStage(sents, parsed, regions, raw)
 
 
 def _dedupe(raw: list[RawClaim]) -> list[RawClaim]:
@@ -285,11 +312,28 @@ def _build(text, raw, unsourced, entities, warnings) -> Attribution:
     return Attribution(claims=claims, sources=sources, warnings=warnings)
 
 
+_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared"}
+
+
+def _authored(m) -> bool:
+    """A restrictive noun phrase that says who made the document ("a poll conducted by X"), not an
+    apposition ("The report, dated March 14, ...")."""
+    extra = m.full[len(m.text):] if m.full.startswith(m.text) else ""
+    return bool(extra) and "," not in m.full and "\n" not in m.full and len(m.full.split()) <= 14 \
+        and any(w in _AUTHOR_WORDS for w in extra.lower().split())
+
+
 def _source(text: str, sid: str, e) -> Source:
     name = e.best_name()
     if not e.names:
         named = [m for m in e.mentions if m.kind != "pronoun"]
         name = named[0].text if named else e.mentions[0].text
+        # a document or poll is known by its whole noun phrase: "a report released last year by
+        # the Lowlands Climate Institute", not "a report"
+        docs = document_heads()
+        full = next((m.full for m in named if (m.head in docs or m.head[:-1] in docs) and _authored(m)), None)
+        if full:
+            name = full.strip(" ,;:")
     desc = e.description
     if desc:
         for art in ("a ", "an ", "the "):

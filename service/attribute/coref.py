@@ -275,20 +275,24 @@ class Resolver:
         want = _anaphor_kinds().get(m.head)
         mods = _modifiers(m)
         for idx in self._recent_entities():  # = the history backwards, each entity at its latest mention
-            if m.sent - self._recent[idx] > 12:
-                break
             e = self.entities[idx]
             if e.merged_into is not None:
                 continue
             toks = self._hay[idx]  # norm() tokens of names, description, titles and mention heads
-            if m.head not in toks or not all(_mod_in(w, toks) for w in mods):
+            # "the union" / "the judge" far below "the Calder Harbour Workers' Union" / "Judge Ines
+            # Talbrook": the entity's own name or title carries the head noun, so distance does not
+            # matter; anything weaker stays within 12 sentences
+            named = _head_in(m.head, self._name_toks[idx]) and e.kind == "org" or m.head in e.titles
+            if m.sent - self._recent[idx] > 12 and not named:
+                continue
+            if not (m.head in toks or named) or not all(_mod_in(w, toks) for w in mods):
                 continue
             if want is None:
                 # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
-                if e.kind == "org" and m.head in self._name_toks[idx]:
+                if e.kind == "org" and _head_in(m.head, self._name_toks[idx]):
                     return idx
                 continue
-            own = m.head in self._name_toks[idx]  # "the agency" ~ "... News Agency"
+            own = _head_in(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
             if ((want == "person") == self._person_like(idx) or want == "org" and self._thing_like(idx)) \
                     and (own or _compatible(m.head, self._view(idx))):
                 return idx
@@ -315,6 +319,11 @@ def _modifiers(m: Mention) -> list[str]:
     elif m.head in toks:
         toks.remove(m.head)
     return toks
+
+
+def _head_in(head: str, name_toks: set[str]) -> bool:
+    """The head noun is a word of the name, or its stem ("the regulator" ~ "... Regulatory Office")."""
+    return head in name_toks or len(head) >= 6 and any(t.startswith(head) and len(t) - len(head) <= 2 for t in name_toks)
 
 
 def _mod_in(word: str, toks: set[str]) -> bool:

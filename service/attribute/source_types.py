@@ -190,3 +190,9 @@ _NOT_PERSON = {"center", "council", "paper", "newspaper", "report", "letter", "o
 def _personish(heads: set[str], nouns: dict[str, list[str]] | None = None) -> bool:
     people = set(nouns["person"]) if nouns else set()
     return any(h in people or h.endswith(_PERSON_SUFFIXES) and h not in _NOT_PERSON for h in heads)
+
+
+@lru_cache(maxsize=1)
+def document_heads() -> frozenset[str]:
+    """Head nouns of documents, polls and reports (lexicons/source_nouns.en.txt, type document)."""
+    return frozenset(w for k, w in pairs("source_nouns") if k == "document")

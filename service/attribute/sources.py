@@ -155,7 +155,13 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         orgish = any(t.lower_ in _ORG_WORDS for t in span)
         propn = [t for t in span if t.pos_ == "PROPN"]
         kind = "person" if not orgish and 2 <= len(propn) <= 3 else "org"
-        name = " ".join(t.text for t in span if t.pos_ == "PROPN" and t.lower_ not in TITLES) or h.text
+        if kind == "org":
+            # the name runs from its first to its last proper noun, "of"/"and" included
+            # ("Ostberg Chamber of Commerce")
+            named = [t for t in propn if t.lower_ not in TITLES]
+            name = doc[named[0].i : named[-1].i + 1].text if named else h.text
+        else:
+            name = " ".join(t.text for t in span if t.pos_ == "PROPN" and t.lower_ not in TITLES) or h.text
     gender = None
     for t in span:
         if t.lower_ in MALE:
@@ -241,7 +247,9 @@ _ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "
                "lawyer", "attorney", "leader", "official", "officer", "founder", "editor", "analyst", "researcher",
                "manager", "adviser", "advisor", "aide", "commissioner", "judge", "economist", "expert", "author",
                "professor", "scientist", "doctor", "coach", "captain", "treasurer", "organizer", "coordinator",
-               "representative", "ambassador", "envoy", "negotiator", "superintendent", "inspector", "sheriff"}
+               "representative", "ambassador", "envoy", "negotiator", "superintendent", "inspector", "sheriff",
+               "investigator", "auditor", "examiner", "regulator", "commander", "surgeon", "engineer", "owner",
+               "councillor", "councilor", "senator", "chancellor", "premier", "principal", "dean", "rector"}
 _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
                "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
