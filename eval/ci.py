@@ -9,14 +9,21 @@ JUnit: one test suite per kind of check.
 - `claimtrace.eval.<suite>.gate`: one test case per gated metric in the thresholds file. A failure
   carries the metric, its value, the bound and the threshold (message and attributes); n/a fails; a
   summary metric in a run without summaries is <skipped>.
+
+Fixtures are scored per group too, "tuned" (labelled_blind false, gated by [fixtures.*]) and "blind"
+(labelled_blind true, gated by [fixtures_blind.*]): a test case's classname ends in its group
+(`claimtrace.eval.fixtures.gate.blind`, `claimtrace.eval.fixtures.articles.tuned`), a gate failure
+message starts with "<group> group: ", the gate suite's properties record each group's fixture ids,
+article count and gate status, and its <system-out> holds the headline metrics per group side by side.
+A group with no fixture in the run has its gated metrics <skipped>.
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .report import fmt, fmt_s
-from .result import RunResult
+from .report import fmt, fmt_s, gate_group_text, group_header, group_value
+from .result import RunResult, group_of
 
 COST = {"seconds_median", "seconds_max", "seconds_total", "peak_rss_mb"}
 COUNTS = {"laundering_unsourced_in_attributed", "attributed_on_gold_unsourced", "refs_broken", "contract_violations",
@@ -72,10 +79,12 @@ def to_junit(result: RunResult) -> ET.ElementTree:
     arts = ET.SubElement(root, "testsuite", name=f"claimtrace.eval.{result.suite}.articles")
     properties(arts)
     versions = p.get("fixture_versions") or {}
+    groups = list(result.groups)
     n_fail = 0
-    for score in result.scores:
-        tc = ET.SubElement(arts, "testcase", classname=f"claimtrace.eval.{result.suite}.articles", name=score.id,
-                           time=f"{score.seconds or 0.0:.3f}")
+    for gold, score in zip(result.gold, result.scores):
+        tc = ET.SubElement(arts, "testcase", name=score.id, time=f"{score.seconds or 0.0:.3f}",
+                           classname=f"claimtrace.eval.{result.suite}.articles"
+                           + (f".{group_of(gold)}" if groups else ""))
         problems = _integrity_problems(score)
         if problems:
             n_fail += 1
@@ -85,6 +94,7 @@ def to_junit(result: RunResult) -> ET.ElementTree:
         out = ET.SubElement(tc, "system-out")
         out.text = (
             (f"fixture version {versions[score.id]}\n" if score.id in versions else "")
+            + (f"group {group_of(gold)}\n" if groups else "")
             + f"gold {c.gold_attr}, predicted {c.pred_attr}, found {c.gold_found_lenient}\n"
             + "".join(f"{k} = {value_text(k, m.get(k))}\n" for k in HEADLINE if k in m)
         )
@@ -97,24 +107,41 @@ def to_junit(result: RunResult) -> ET.ElementTree:
     # -- gated metrics
     gate = ET.SubElement(root, "testsuite", name=f"claimtrace.eval.{result.suite}.gate")
     properties(gate)
+    gate_groups = (result.gate or {}).get("groups") or {}
+    if groups:
+        props = gate.find("properties")
+        for gname, g in result.groups.items():
+            ET.SubElement(props, "property", name=f"group.{gname}.articles", value=str(g["articles"]))
+            ET.SubElement(props, "property", name=f"group.{gname}.fixtures", value=",".join(g["ids"]))
+            if gname in gate_groups:
+                ET.SubElement(props, "property", name=f"group.{gname}.gate", value=gate_groups[gname]["status"])
     rows = (result.gate or {}).get("results", [])
     g_fail = g_skip = 0
     for row in rows:
         name, bound, limit, v, status = row["metric"], row["bound"], row["threshold"], row["value"], row["status"]
-        tc = ET.SubElement(gate, "testcase", classname=f"claimtrace.eval.{result.suite}.gate",
+        group = row.get("group")
+        prefix = f"{group} group: " if group else ""
+        tc = ET.SubElement(gate, "testcase", classname=f"claimtrace.eval.{result.suite}.gate" + (f".{group}" if group else ""),
                            name=f"{name} {'>=' if bound == 'min' else '<='} {limit:g}", time="0")
         if status == "skipped":
             g_skip += 1
-            ET.SubElement(tc, "skipped", message=f"{name}: run without summaries")
+            ET.SubElement(tc, "skipped", message=f"{prefix}{name}: {row.get('reason', 'run without summaries')}")
         elif status != "pass":
             g_fail += 1
             why = {"fail": f"{v:.4g} {'<' if bound == 'min' else '>'} {bound} {limit:g}" if v is not None else "",
                    "na": f"n/a (could not be measured), {bound} {limit:g}",
                    "unknown": "unknown metric in the thresholds file"}[status]
-            f = ET.SubElement(tc, "failure", message=f"{name}: {why}", type="threshold",
+            f = ET.SubElement(tc, "failure", message=f"{prefix}{name}: {why}", type="threshold",
                               metric=name, value="n/a" if v is None else f"{v:.6g}", bound=bound, threshold=f"{limit:g}")
-            f.text = (f"metric {name}\nvalue {value_text(name, v)} ({'n/a' if v is None else f'{v:.6g}'})\n"
+            f.text = ((f"group {group} ([{row.get('section')}.*])\n" if group else "") + f"metric {name}\nvalue {value_text(name, v)} ({'n/a' if v is None else f'{v:.6g}'})\n"
                       f"threshold {bound} {limit:g} ({threshold_text(name, bound, limit)})\n")
+    if groups:
+        out = ET.SubElement(gate, "system-out")
+        out.text = (f"{'':30}{'all':>10}" + "".join(f"{group_header(result, g):>14}" for g in groups) + "\n" + "".join(
+            f"{k:30}{value_text(k, result.metrics.get(k)):>10}"
+            + "".join(f"{group_value(result, g, k, lambda v, k=k: value_text(k, v)):>14}" for g in groups) + "\n"
+            for k in HEADLINE) + "".join(f"{gate_group_text(result.gate or {}, g)}\n" for g in groups
+                                         if gate_group_text(result.gate or {}, g)))
     gate.set("tests", str(len(rows)))
     gate.set("failures", str(g_fail))
     gate.set("errors", "0")
@@ -141,27 +168,44 @@ def to_markdown(result: RunResult, report_dir: Path | None = None) -> str:
     failed = [r for r in rows if r["status"] not in ("pass", "skipped")]
     verdict = "no gate" if not rows else ("**FAIL**" if failed else "PASS")
     versions = p.get("fixture_versions") or {}
+    groups = list(result.groups)
+    gate_groups = gate.get("groups") or {}
+    # a group with no fixture in the run is one line under the table, not a row per metric
+    absent = {g for g, info in gate_groups.items() if info["status"] == "skipped"}
+    shown = [r for r in rows if r.get("group") not in absent]
     lines = [
         f"### ClaimTrace eval ({result.suite}): {verdict}",
         "",
         f"{p.get('articles')} articles · summaries {'on' if result.summarize else 'off'} · "
         f"model `{model.get('name')}` ({model.get('backend')}) · commit `{p.get('git_short')}`"
         f"{' (dirty)' if p.get('git_dirty') else ''} · scorer v{p.get('scorer_version')}"
-        + (f" · fixture versions {_versions_text(versions)}" if versions else ""),
+        + (f" · fixture versions {_versions_text(versions)}" if versions else "")
+        + (" · " + ", ".join(f"{g['articles']} {name}" for name, g in result.groups.items()) if groups else ""),
         "",
     ]
-    if rows:
-        lines += ["| metric | value | threshold | result |", "|---|---|---|---|"]
-        for r in rows:
+    if shown:
+        lines += ["| " + ("group | " if groups else "") + "metric | value | threshold | result |",
+                  "|---|---|---|---|" + ("---|" if groups else "")]
+        for r in shown:
             status = {"pass": "pass", "fail": "**FAIL**", "na": "**FAIL** (n/a)", "unknown": "**FAIL** (unknown metric)",
                       "skipped": "skipped (no summaries)"}[r["status"]]
-            lines.append(f"| {r['metric']} | {value_text(r['metric'], r['value'])} | "
+            lines.append("| " + (f"{r.get('group')} | " if groups else "") + f"{r['metric']} | {value_text(r['metric'], r['value'])} | "
                          f"{threshold_text(r['metric'], r['bound'], r['threshold'])} | {status} |")
         lines.append("")
-    gated = {r["metric"] for r in rows}
-    extra = [k for k in HEADLINE if k not in gated and k in m and m[k] is not None]
-    if extra:
-        lines += ["Not gated: " + ", ".join(f"{k} {value_text(k, m[k])}" for k in extra), ""]
+    if groups:
+        lines += [f"- {gate_group_text(gate, g)}" for g in groups if gate_group_text(gate, g)] + [""]
+        lines += ["| headline | all | " + " | ".join(group_header(result, g) for g in groups) + " |",
+                  "|---|---|" + "---|" * len(groups)]
+        for k in HEADLINE:
+            if k in m:
+                lines.append(f"| {k} | {value_text(k, m[k])} | "
+                             + " | ".join(group_value(result, g, k, lambda v, k=k: value_text(k, v)) for g in groups) + " |")
+        lines.append("")
+    else:
+        gated = {r["metric"] for r in rows}
+        extra = [k for k in HEADLINE if k not in gated and k in m and m[k] is not None]
+        if extra:
+            lines += ["Not gated: " + ", ".join(f"{k} {value_text(k, m[k])}" for k in extra), ""]
     c = result.cost
     lines += [f"Cost: {fmt_s(c.get('seconds_median'))} median, {fmt_s(c.get('seconds_max'))} max per article.", ""]
     bad = [(s, _integrity_problems(s)) for s in result.scores]
@@ -169,13 +213,13 @@ def to_markdown(result: RunResult, report_dir: Path | None = None) -> str:
     if bad:
         lines += ["Articles with problems:", ""] + [f"- `{s.id}`: {pr[0][:200]}" for s, pr in bad] + [""]
     lines += ["<details><summary>Per article</summary>", "",
-              "| article | gold | found | F1 lenient | F1 exact | source | source name | s |",
-              "|---|---|---|---|---|---|---|---|"]
-    for s in result.scores:
+              "| article | gold | found | F1 lenient | F1 exact | source | source name | s |" + (" group |" if groups else ""),
+              "|---|---|---|---|---|---|---|---|" + ("---|" if groups else "")]
+    for gold, s in zip(result.gold, result.scores):
         am, ac = s.metrics(), s.counts
         lines.append(f"| {s.id} | {ac.gold_attr} | {ac.gold_found_lenient} | {fmt(am['content_f1_lenient'])} | "
                      f"{fmt(am['content_f1_exact'])} | {fmt(am['source_accuracy'])} | {fmt(am['source_name_accuracy'])} | "
-                     f"{fmt_s(s.seconds)} |")
+                     f"{fmt_s(s.seconds)} |" + (f" {group_of(gold)} |" if groups else ""))
     lines += ["", "</details>", ""]
     if report_dir is not None:
         lines += [f"Full report: `{report_dir}/report.html`", ""]

@@ -12,7 +12,7 @@ from service.schema import ATTRIBUTED_KINDS, SummarizeResponse
 
 from .adapters import GoldArticle
 from .metrics import ArticleScore, document_text, names_match
-from .result import RunResult
+from .result import GATE_SECTIONS, RunResult, group_of
 
 HEADLINE = [
     # (label, lenient key, exact key, strict key)
@@ -65,10 +65,45 @@ def fmt_s(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.2f}s"
 
 
+# ---------------------------------------------------------------- groups (tuned / blind fixtures)
+
+# the headline rates repeated per group (lenient and exact) in the group tables
+GROUP_HEADLINE = [(f"{label}, {mode}", keys[i]) for label, *keys in HEADLINE for i, mode in ((0, "lenient"), (1, "exact"))]
+
+
+def group_value(result: RunResult, group: str, key: str, fmt_fn=None) -> str:
+    """A metric of one group as text; "—" when the run has no fixture of that group."""
+    m = result.groups[group]["metrics"]
+    if m is None:
+        return "—"
+    return (fmt_fn or fmt)(m.get(key))
+
+
+def group_header(result: RunResult, group: str) -> str:
+    return f"{group} ({result.groups[group]['articles']})"
+
+
+def groups_line(result: RunResult) -> str:
+    """"tuned 25, blind 19" for the run's header lines."""
+    return ", ".join(f"{name} {g['articles']}" for name, g in result.groups.items())
+
+
+def gate_group_text(gate: dict, group: str) -> str:
+    info = (gate.get("groups") or {}).get(group)
+    if not info:
+        return ""
+    section = f"[{info['section']}.*]"
+    return {"pass": f"{group} group {section}: PASS",
+            "fail": f"{group} group {section}: FAIL",
+            "skipped": f"{group} group {section}: skipped (no {group} fixture in this run)",
+            "none": f"{group} group: not gated (no {section} in the thresholds file)"}[info["status"]]
+
+
 # ---------------------------------------------------------------- json
 
 
-def _article_json(gold: GoldArticle, score: ArticleScore, resp: SummarizeResponse | None) -> dict:
+def _article_json(gold: GoldArticle, score: ArticleScore, resp: SummarizeResponse | None,
+                  grouped: bool = False) -> dict:
     doc = document_text(gold, resp) if resp else gold.text
     claims = {c.id: c for c in resp.claims} if resp else {}
     sources = {s.id: s for s in resp.sources} if resp else {}
@@ -90,6 +125,7 @@ def _article_json(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
     return {
         "id": gold.id,
         "origin": gold.origin,
+        **({"group": group_of(gold), "labelled_blind": gold.labelled_blind} if grouped else {}),
         "seconds": score.seconds,
         "error": score.error,
         "metrics": score.metrics(),
@@ -120,7 +156,12 @@ def to_json(result: RunResult) -> dict:
         "cost": result.cost,
         "counts": result.totals.to_dict(),
         "gate": result.gate,
-        "articles": [_article_json(g, s, result.responses.get(g.id)) for g, s in zip(result.gold, result.scores)],
+        # fixtures: the same metrics per group (tuned = labelled_blind false, blind = true) and its fixture ids
+        **({"groups": {name: {"ids": g["ids"], "articles": g["articles"], "metrics": g["metrics"],
+                              "counts": g["totals"].to_dict() if g["articles"] else None, "cost": g["cost"]}
+                       for name, g in result.groups.items()}} if result.groups else {}),
+        "articles": [_article_json(g, s, result.responses.get(g.id), bool(result.groups))
+                     for g, s in zip(result.gold, result.scores)],
     }
 
 
@@ -139,16 +180,29 @@ def to_markdown(result: RunResult) -> str:
         f"- scorer v{p.get('scorer_version')}" + (f", fixture versions: {_versions(p)}" if p.get("fixture_versions") else ""),
         f"- {p.get('articles')} articles, summaries {'on' if result.summarize else 'off'}, "
         f"{p['machine']['cpu_count']} CPUs, {p['machine']['platform']}",
+    ]
+    for name, g in result.groups.items():
+        lines.append(f"- {name} fixtures ({g['articles']}, labelled_blind {'true' if name == 'blind' else 'false'}, "
+                     f"gated by [{GATE_SECTIONS[name]}.*]): " + (", ".join(f"`{i}`" for i in g["ids"]) or "none in this run"))
+    lines += [
         "",
         "| metric | lenient (>=50% overlap) | exact (trimmed) | strict (raw offsets) |",
         "|---|---|---|---|",
     ]
     for label, *keys in HEADLINE:
         lines.append(f"| {label} | " + " | ".join(fmt(m[k]) for k in keys) + " |")
-    lines += ["", "| metric | value |", "|---|---|"]
-    for label, key in SINGLE:
-        flag = " **BUG**" if key in LOUD and LOUD[key](m[key]) else ""
-        lines.append(f"| {label} | {fmt(m[key])}{flag} |")
+    groups = list(result.groups)
+    if groups:
+        lines += ["", "| metric | all | " + " | ".join(group_header(result, g) for g in groups) + " |",
+                  "|---|---|" + "---|" * len(groups)]
+        for label, key in GROUP_HEADLINE + SINGLE:
+            flag = " **BUG**" if key in LOUD and LOUD[key](m[key]) else ""
+            lines.append(f"| {label} | {fmt(m[key])}{flag} | " + " | ".join(group_value(result, g, key) for g in groups) + " |")
+    else:
+        lines += ["", "| metric | value |", "|---|---|"]
+        for label, key in SINGLE:
+            flag = " **BUG**" if key in LOUD and LOUD[key](m[key]) else ""
+            lines.append(f"| {label} | {fmt(m[key])}{flag} |")
     c = result.cost
     lines += [
         "",
@@ -160,15 +214,18 @@ def to_markdown(result: RunResult) -> str:
     g = result.gate
     if g:
         lines.append("Gate: " + ("PASS" if not g["failures"] else "FAIL") + f" ({len(g['checked'])} checked)")
+        lines += [f"- {gate_group_text(g, name)}" for name in groups if gate_group_text(g, name)]
         lines += [f"- FAIL {f}" for f in g["failures"]] + [f"- skipped {s}" for s in g["skipped"]] + [""]
-    lines += ["| article | gold | pred | found | F1 lenient | F1 exact | source acc | cue acc | unsourced | s | error |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for s in result.scores:
+    lines += ["| article | gold | pred | found | F1 lenient | F1 exact | source acc | cue acc | unsourced | s | error |"
+              + (" group |" if groups else ""),
+              "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if groups else "")]
+    for gold, s in zip(result.gold, result.scores):
         am, ac = s.metrics(), s.counts
         lines.append(
             f"| {s.id} | {ac.gold_attr} | {ac.pred_attr} | {ac.gold_found_lenient} | {fmt(am['content_f1_lenient'])} | "
             f"{fmt(am['content_f1_exact'])} | {fmt(am['source_accuracy'])} | {fmt(am['cue_accuracy'])} | "
             f"{fmt(am['unsourced_recall'])} | {fmt_s(s.seconds)} | {(s.error or '')[:60]} |"
+            + (f" {group_of(gold)} |" if groups else "")
         )
     return "\n".join(lines) + "\n"
 
@@ -214,7 +271,7 @@ def _render(text: str, marks: list[tuple[int, int, str, str | None, str]]) -> st
     return "".join(out)
 
 
-def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeResponse | None) -> str:
+def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeResponse | None, grouped: bool = False) -> str:
     doc = document_text(gold, resp) if resp else gold.text
     colours: dict[str, str] = {}
 
@@ -267,7 +324,7 @@ def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
 
     am, ac = score.metrics(), score.counts
     problems = score.ungrounded or score.broken_refs or score.violations or score.error
-    head = (f"{html.escape(gold.id)} — gold {ac.gold_attr}, predicted {ac.pred_attr}, found {ac.gold_found_lenient}, "
+    head = (f"{html.escape(gold.id)}{f' [{group_of(gold)}]' if grouped else ''} — gold {ac.gold_attr}, predicted {ac.pred_attr}, found {ac.gold_found_lenient}, "
             f"F1 {fmt(am['content_f1_lenient'])} / exact {fmt(am['content_f1_exact'])}, source {fmt(am['source_accuracy'])}, "
             f"{fmt_s(score.seconds)}" + (' <span class="bug">PROBLEM</span>' if problems else ""))
     parts = [f'<details id="{html.escape(gold.id)}"><summary>{head}</summary>']
@@ -329,20 +386,28 @@ def to_html(result: RunResult) -> str:
     model = p.get("model") or {}
     rows = "".join(f"<tr><td>{html.escape(label)}</td>" + "".join(f"<td>{fmt(m[k])}</td>" for k in keys) + "</tr>"
                    for label, *keys in HEADLINE)
-    singles = "".join(
-        f"<tr><td>{html.escape(label)}</td><td class=\"{'bug' if key in LOUD and LOUD[key](m[key]) else ''}\">{fmt(m[key])}</td></tr>"
-        for label, key in SINGLE)
+    groups = list(result.groups)
+    singles = ("<tr><th>metric</th><th>all</th>" + "".join(f"<th>{html.escape(group_header(result, g))}</th>" for g in groups)
+               + "</tr>" if groups else "") + "".join(
+        f"<tr><td>{html.escape(label)}</td><td class=\"{'bug' if key in LOUD and LOUD[key](m[key]) else ''}\">{fmt(m[key])}</td>"
+        + "".join(f"<td>{group_value(result, g, key)}</td>" for g in groups) + "</tr>"
+        for label, key in (GROUP_HEADLINE if groups else []) + SINGLE)
+    group_ids = "".join(
+        f"<p class=small>{html.escape(name)} fixtures ({g['articles']}, gated by [{GATE_SECTIONS[name]}.*]): "
+        f"{html.escape(', '.join(g['ids']) or 'none in this run')}</p>" for name, g in result.groups.items())
     c = result.cost
     gate = result.gate or {}
     gate_html = ""
     if gate:
         gate_html = ("<p class=ok>Gate: PASS</p>" if not gate["failures"] else
                      "<p class=bug>Gate: FAIL</p><ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in gate["failures"]) + "</ul>")
+        gate_html += "".join(f"<p class=small>{html.escape(gate_group_text(gate, g))}</p>" for g in groups
+                             if gate_group_text(gate, g))
     legend = ('<p class="legend small"><span class="content" style="background:#ffd6a5">content (colour = source)</span>'
               '<span class="cue">cue</span><span class="source">source mention</span>'
               '<span class="unsourced">unsourced</span><span class="content miss">missed / false positive</span>'
               '<span class="junk">junk</span> — hover a span for its source and cue.</p>')
-    articles = "\n".join(_article_html(g, s, result.responses.get(g.id)) for g, s in zip(result.gold, result.scores))
+    articles = "\n".join(_article_html(g, s, result.responses.get(g.id), bool(groups)) for g, s in zip(result.gold, result.scores))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>ClaimTrace eval: {result.suite}</title>
 <style>{CSS}</style></head><body>
 <h1>ClaimTrace eval: {html.escape(result.suite)}</h1>
@@ -351,7 +416,7 @@ model {html.escape(str(model.get('name')))} ({html.escape(str(model.get('backend
 prompts {html.escape(json.dumps(p.get('prompt_versions')))} · scorer v{p.get('scorer_version')}{(' · fixtures ' + html.escape(_versions(p))) if p.get('fixture_versions') else ''} · {p.get('articles')} articles · summaries {'on' if result.summarize else 'off'} ·
 {p['machine']['cpu_count']} CPUs</p>
 <table><tr><th>metric</th><th>lenient (≥50% overlap)</th><th>exact (trimmed)</th><th>strict</th></tr>{rows}</table>
-<table>{singles}</table>
+{group_ids}<table>{singles}</table>
 <p>Cost: {fmt_s(c['seconds_median'])} median, {fmt_s(c['seconds_max'])} max per article; peak RSS {c['peak_rss_mb']:.0f} MB</p>
 {gate_html}{legend}
 {articles}
@@ -377,14 +442,18 @@ def write_reports(result: RunResult, out: Path) -> None:
 def print_summary(result: RunResult, out: Path) -> None:
     m, c, p = result.metrics, result.cost, result.provenance
     model = p.get("model") or {}
-    print(f"\nClaimTrace eval [{result.suite}] — {p['articles']} articles, model {model.get('name')}, "
+    print(f"\nClaimTrace eval [{result.suite}] — {p['articles']} articles"
+          + (f" ({groups_line(result)})" if result.groups else "") + f", model {model.get('name')}, "
           f"summaries {'on' if result.summarize else 'off'}, scorer v{p.get('scorer_version')}")
     print(f"{'':28}{'lenient':>10}{'exact':>10}{'strict':>10}")
     for label, *keys in HEADLINE:
         print(f"{label:28}" + "".join(f"{fmt(m[k]):>10}" for k in keys))
-    for label, key in SINGLE:
+    groups = list(result.groups)
+    if groups:  # the same numbers per group, side by side (the headline rates lenient and exact)
+        print(f"{'':48}{'all':>10}" + "".join(f"{group_header(result, g):>12}" for g in groups))
+    for label, key in (GROUP_HEADLINE if groups else []) + SINGLE:
         flag = "   <-- BUG" if key in LOUD and LOUD[key](m[key]) else ""
-        print(f"{label:48}{fmt(m[key]):>10}{flag}")
+        print(f"{label:48}{fmt(m[key]):>10}" + "".join(f"{group_value(result, g, key):>12}" for g in groups) + flag)
     print(f"{'seconds/article median, max':48}{fmt_s(c['seconds_median']):>10}{fmt_s(c['seconds_max']):>10}")
     print(f"{'peak RSS':48}{c['peak_rss_mb']:>8.0f}MB")
     worst = sorted(result.scores, key=lambda s: (s.counts.gold_found_lenient - s.counts.gold_attr, -len(s.false_positives)))[:5]
@@ -393,5 +462,6 @@ def print_summary(result: RunResult, out: Path) -> None:
     g = result.gate
     if g:
         print(f"gate: {'PASS' if not g['failures'] else 'FAIL'} ({len(g['checked'])} checked"
-              + (f", {len(g['skipped'])} skipped)" if g["skipped"] else ")"))
+              + (f", {len(g['skipped'])} skipped)" if g["skipped"] else ")")
+              + "".join(f"; {gate_group_text(g, name)}" for name in groups if gate_group_text(g, name)))
     print(f"report: {out}/report.html")

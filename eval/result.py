@@ -11,6 +11,17 @@ from . import metrics
 from .adapters import GoldArticle
 
 
+# Fixture groups, scored separately and gated by their own thresholds sections (eval/fixtures/TUNING.md):
+# "tuned" fixtures (labelled_blind false) were used to develop the rules and the thresholds were measured
+# on them; "blind" ones (labelled_blind true) never were, so they estimate generalisation.
+GROUPS = ("tuned", "blind")
+GATE_SECTIONS = {"tuned": "fixtures", "blind": "fixtures_blind"}
+
+
+def group_of(gold: GoldArticle) -> str:
+    return "blind" if gold.labelled_blind else "tuned"
+
+
 @dataclass
 class RunResult:
     suite: str  # fixtures | polnear
@@ -23,3 +34,7 @@ class RunResult:
     provenance: dict
     summarize: bool
     gate: dict = field(default_factory=dict)
+    # suite "fixtures" only: per group, {"ids": [...], "articles": n, "totals": Counts, "metrics": {...},
+    # "cost": {...}}; the same metrics as the whole set, from the group's summed counts. A group with no
+    # fixture in the run has ids [] and metrics/cost None. {} for PolNeAR.
+    groups: dict = field(default_factory=dict)

@@ -29,7 +29,7 @@ from service.schema import ModelInfo, SummarizeOptions, SummarizeRequest, Summar
 
 from . import metrics
 from .adapters import FIXTURES_DIR, FixtureError, GoldArticle, load_fixtures
-from .result import RunResult
+from .result import GATE_SECTIONS, GROUPS, RunResult, group_of
 
 __all__ = ["RunResult", "main", "run", "check_gate", "load_thresholds", "HttpClient", "InProcessClient"]
 
@@ -218,9 +218,13 @@ def run(gold: list[GoldArticle], client: Client, *, summarize: bool, suite: str 
         responses[art.id] = resp
     totals = sum((s.counts for s in scores), metrics.Counts())
     ok = [r for r in responses.values() if r is not None]
+    peak = peak_rss_mb()
     prov = provenance(client, ok, len(gold), suite)
+    groups: dict = {}
     if suite == "fixtures":
         prov["fixture_versions"] = {g.id: g.version for g in gold}
+        groups = score_groups(gold, scores, peak)
+        prov["fixture_groups"] = {name: g["ids"] for name, g in groups.items()}
     return RunResult(
         suite=suite,
         gold=gold,
@@ -228,10 +232,29 @@ def run(gold: list[GoldArticle], client: Client, *, summarize: bool, suite: str 
         responses=responses,
         totals=totals,
         metrics=metrics.aggregate(totals),
-        cost=metrics.cost(seconds, peak_rss_mb()),
+        cost=metrics.cost(seconds, peak),
         provenance=prov,
         summarize=summarize,
+        groups=groups,
     )
+
+
+def score_groups(gold: list[GoldArticle], scores: list[metrics.ArticleScore], peak: float | None) -> dict:
+    """Each group ("tuned": labelled_blind false, "blind": true) scored like the whole set: metrics from
+    the group's summed counts, cost from its articles' seconds (peak RSS is the run's). Both groups are
+    always present; one with no fixture in the run has ids [] and metrics/cost None."""
+    out = {}
+    for name in GROUPS:
+        members = [s for g, s in zip(gold, scores) if group_of(g) == name]
+        totals = sum((s.counts for s in members), metrics.Counts())
+        out[name] = {
+            "ids": [s.id for s in members],
+            "articles": len(members),
+            "totals": totals,
+            "metrics": metrics.aggregate(totals) if members else None,
+            "cost": metrics.cost([s.seconds for s in members if s.seconds is not None], peak) if members else None,
+        }
+    return out
 
 
 # ---------------------------------------------------------------- gate
@@ -253,8 +276,8 @@ def thresholds_problems(thresholds: dict, path: Path | str = "thresholds") -> li
     known = set(metrics.aggregate(metrics.Counts())) | set(COST_METRICS)
     out = []
     for suite, table in thresholds.items():
-        if suite not in ("fixtures", "polnear"):
-            out.append(f"{path}: [{suite}]: unknown section (fixtures, polnear)")
+        if suite not in ("fixtures", "fixtures_blind", "polnear"):
+            out.append(f"{path}: [{suite}]: unknown section (fixtures, fixtures_blind, polnear)")
             continue
         if not isinstance(table, dict):
             out.append(f"{path}: {suite}: must be a table with [{suite}.min] / [{suite}.max]")
@@ -286,35 +309,66 @@ def read_thresholds(path: Path) -> dict:
 
 
 def check_gate(result: RunResult, thresholds: dict) -> dict:
-    """{'failures': [...], 'checked': [...], 'skipped': [...], 'results': [...]}; n/a on a gated metric
-    is a failure, except summary metrics in a run without summaries (skipped, said so). `results` has
-    one {metric, bound, threshold, value, status: pass|fail|na|skipped|unknown} per gated metric."""
-    table = thresholds.get(result.suite, {})
+    """{'failures': [...], 'checked': [...], 'skipped': [...], 'results': [...]} (+ 'groups' for fixtures).
+
+    PolNeAR: [polnear.*] bounds the whole set. Fixtures: [fixtures.*] bounds the TUNED group (labelled_blind
+    false: the thresholds were measured on it) and [fixtures_blind.*] the BLIND group, each on the group's
+    own metrics; a failure message names its group ("blind group: content_f1_lenient: 0.5 < min 0.9"). A
+    group with no fixture in the run is not gated: its rows are skipped, never failed; a thresholds file
+    without a group's section has no gate for it. n/a on a gated metric is a failure, except summary
+    metrics in a run without summaries (skipped, said so). `results` has one {metric, bound, threshold,
+    value, status: pass|fail|na|skipped|unknown, reason (when skipped), section, group} per gated metric;
+    'groups' is {group: {section, articles, status: pass|fail|skipped|none}} (none: no bounds for it)."""
+    if result.suite == "fixtures" and result.groups:
+        parts = []
+        for group in GROUPS:
+            g = result.groups[group]
+            parts.append((group, GATE_SECTIONS[group], {**g["metrics"], **g["cost"]} if g["articles"] else None))
+    else:
+        parts = [(None, result.suite, {**result.metrics, **result.cost})]
     failures, checked, skipped, results = [], [], [], []
-    values = {**result.metrics, **{k: v for k, v in result.cost.items()}}
-    for bound, ok in (("min", lambda v, t: v >= t), ("max", lambda v, t: v <= t)):
-        for name, limit in table.get(bound, {}).items():
-            row = {"metric": name, "bound": bound, "threshold": limit, "value": values.get(name)}
-            results.append(row)
-            if name in SUMMARY_METRICS and not result.summarize:
-                skipped.append(f"{name} (run without summaries)")
-                row["status"] = "skipped"
-                continue
-            if name not in values:
-                failures.append(f"{name}: unknown metric in thresholds.toml")
-                row["status"] = "unknown"
-                continue
-            v = values[name]
-            if v is None:
-                failures.append(f"{name}: n/a (could not be measured), {bound} {limit}")
-                row["status"] = "na"
-            elif not ok(v, limit):
-                failures.append(f"{name}: {v:.4g} {'<' if bound == 'min' else '>'} {bound} {limit}")
-                row["status"] = "fail"
-            else:
-                checked.append(name)
-                row["status"] = "pass"
-    return {"failures": failures, "checked": checked, "skipped": skipped, "results": results}
+    groups: dict = {}
+    for group, section, values in parts:
+        table = thresholds.get(section, {})
+        prefix = f"{group} group: " if group else ""
+        bounded = any(table.get(b) for b in ("min", "max"))
+        if group is not None and values is None and bounded:
+            skipped.append(f"{group} group: [{section}.*] not gated (no {group} fixture in this run)")
+        n_fail = len(failures)
+        for bound, ok in (("min", lambda v, t: v >= t), ("max", lambda v, t: v <= t)):
+            for name, limit in table.get(bound, {}).items():
+                row = {"metric": name, "bound": bound, "threshold": limit, "value": (values or {}).get(name),
+                       "section": section, "group": group}
+                results.append(row)
+                if values is None:
+                    row["status"], row["reason"] = "skipped", f"no {group} fixture in this run"
+                    continue
+                if name in SUMMARY_METRICS and not result.summarize:
+                    skipped.append(f"{prefix}{name} (run without summaries)")
+                    row["status"], row["reason"] = "skipped", "run without summaries"
+                    continue
+                if name not in values:
+                    failures.append(f"{prefix}{name}: unknown metric in thresholds.toml")
+                    row["status"] = "unknown"
+                    continue
+                v = values[name]
+                if v is None:
+                    failures.append(f"{prefix}{name}: n/a (could not be measured), {bound} {limit}")
+                    row["status"] = "na"
+                elif not ok(v, limit):
+                    failures.append(f"{prefix}{name}: {v:.4g} {'<' if bound == 'min' else '>'} {bound} {limit}")
+                    row["status"] = "fail"
+                else:
+                    checked.append(f"{prefix}{name}")
+                    row["status"] = "pass"
+        if group is not None:
+            status = ("none" if not bounded else "skipped" if values is None
+                      else "fail" if len(failures) > n_fail else "pass")
+            groups[group] = {"section": section, "articles": result.groups[group]["articles"], "status": status}
+    out = {"failures": failures, "checked": checked, "skipped": skipped, "results": results}
+    if groups:
+        out["groups"] = groups
+    return out
 
 
 # ---------------------------------------------------------------- CLI
@@ -351,7 +405,8 @@ def _parser(polnear: bool) -> argparse.ArgumentParser:
         p.add_argument("--no-summary", action="store_true", help="claims only (options.summarize=false)")
     p.add_argument("--gate", action="store_true", help="exit 1 when a metric misses the thresholds")
     p.add_argument("--thresholds", type=Path, default=THRESHOLDS, metavar="FILE",
-                   help="TOML with [fixtures.min]/[fixtures.max]/[polnear.*] bounds (default: the bundled eval/thresholds.toml)")
+                   help="TOML with [fixtures.*] (tuned fixtures), [fixtures_blind.*] (blind fixtures) and [polnear.*] "
+                        "min/max bounds (default: the bundled eval/thresholds.toml)")
     p.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML (a test case per fixture and per gated metric)")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="also write a Markdown summary for a pull-request comment")
     p.add_argument("--out", type=Path, help="report directory (default eval/reports/<UTC time>-<commit>/)")

@@ -3,7 +3,8 @@
 Runs every fixture through the real pipeline and model (summaries included), and the PolNeAR
 dev split (attribution only) when ../shared/polnear-dev is present (CI keeps a copy of shared/ beside
 the clone; the eval itself has no default PolNeAR location, so the path is passed explicitly). A
-regression fails CI.
+regression fails CI. The fixtures are gated per group: [fixtures.*] bounds the tuned fixtures
+(labelled_blind false, what the thresholds were measured on), [fixtures_blind.*] the blind w-* ones.
 """
 from __future__ import annotations
 

@@ -81,6 +81,7 @@ class GoldArticle:
     notes: tuple[str, ...] = ()
     labels_unsourced: bool = True  # False when the gold set does not label unsourced claims
     version: int = 1  # the fixture's `version`: bumped when a label change moves scores
+    labelled_blind: bool = False  # the fixture's `labelled_blind`: held out, never used to tune (eval/fixtures/TUNING.md)
 
 
 # ---------------------------------------------------------------- fixtures (DESIGN.md section 2)
@@ -151,6 +152,7 @@ def from_fixture(fx: Fixture) -> GoldArticle:
         origin="fixture",
         license=fx.license,
         version=fx.version,
+        labelled_blind=fx.labelled_blind,
     )
 
 
