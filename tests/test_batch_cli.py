@@ -3,22 +3,25 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from service.cli import main
 from service.config import ROOT
 
 FIXTURES = sorted((ROOT / "eval" / "fixtures").glob("*.json"))[:3]
 
 
-def _input(tmp_path):
+@pytest.fixture(scope="module")
+def src(tmp_path_factory):
     lines = []
     for path in FIXTURES:
         fx = json.loads(path.read_text(encoding="utf-8"))
         lines.append({"id": path.stem, "text": fx["text"], "title": fx.get("title")})
     lines.insert(2, {"id": "bad", "text": "   "})  # an error line, keyed like the others
     lines.append({"text": "The mayor said the bridge would reopen on Monday."})  # no id: keyed by line number
-    path = tmp_path / "in.jsonl"
+    path = tmp_path_factory.mktemp("batch") / "in.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines) + "not json\n", encoding="utf-8")
-    return path, len(lines) + 1
+    return path
 
 
 def _rows(path):
@@ -28,10 +31,18 @@ def _rows(path):
     return rows
 
 
-def test_batch_workers_match_single_process_and_resume(tmp_path, capsys):
-    src, n = _input(tmp_path)
-    single, multi = tmp_path / "single.jsonl", tmp_path / "multi.jsonl"
-    assert main(["batch", str(src), str(single), "--workers", "1", "--no-progress"]) == 0
+def _stats(capsys) -> dict:
+    return json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def single(src):
+    out = src.parent / "single.jsonl"
+    assert main(["batch", str(src), str(out), "--workers", "1", "--no-progress"]) == 0
+    return out
+
+
+def test_single_process_output(single):
     one = _rows(single)
     assert [r["id"] for r in one] == [FIXTURES[0].stem, FIXTURES[1].stem, "bad", FIXTURES[2].stem, "line-5", "line-6"]
     assert one[2]["error"]["code"] == "invalid_input" and one[5]["error"]["code"] == "invalid_input"
@@ -39,15 +50,18 @@ def test_batch_workers_match_single_process_and_resume(tmp_path, capsys):
     assert len(good) == 4 and all(r["response"]["claims"] for r in good[:3]), one
     assert all(r["response"]["summary"] == [] and r["response"]["model"]["backend"] == "none" for r in good)
 
+
+def test_workers_match_single_process_and_resume(src, single, tmp_path, capsys):
+    multi = tmp_path / "multi.jsonl"
     # a run that died after two lines, mid-write of the third
     head = single.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
     multi.write_text("".join(head) + '{"id": "bad", "err', encoding="utf-8")
     capsys.readouterr()
     assert main(["batch", str(src), str(multi), "--workers", "2", "--no-progress"]) == 0
-    stats = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
-    assert stats["skipped"] == 2 and stats["processed"] == n - 2 and stats["workers"] == 2
-    assert _rows(multi) == one  # line by line
-
+    stats = _stats(capsys)
+    assert stats["skipped"] == 2 and stats["processed"] == 4 and stats["workers"] == 2
+    assert _rows(multi) == _rows(single)  # line by line
     assert main(["batch", str(src), str(multi), "--workers", "2", "--no-progress"]) == 0  # nothing left to do
-    assert json.loads(capsys.readouterr().err.strip().splitlines()[-1])["processed"] == 0
-    assert _rows(multi) == one
+    assert _stats(capsys)["processed"] == 0
+    assert _rows(multi) == _rows(single)
+
