@@ -179,9 +179,13 @@ def _cue_for(st, per_sent, g):
         return [(i, sp) for sp in per_sent[i] if sp.role == "CUE"] if 0 <= i < len(per_sent) else []
 
     cands = [c for i in range(g["sent"], g["last_sent"] + 1) for c in cues(i)]
-    if not cands and g["first"]:
+    # a cue in a neighbouring sentence only for a quotation ("“...,” she said." split off) or
+    # after a colon; a plain sentence next to someone's claim is not theirs
+    quoted = _kind((g["start"], g["end"]), st.regions) != "indirect"
+    prev_colon = g["sent"] > 0 and st.parsed[g["sent"] - 1].text.rstrip().endswith(":")
+    if not cands and g["first"] and (quoted or prev_colon):
         cands = cues(g["sent"] - 1)
-    if not cands and g["ends_sent"]:
+    if not cands and g["ends_sent"] and quoted:
         cands = cues(g["last_sent"] + 1)
     if not cands:
         return None
