@@ -22,6 +22,11 @@ MIN_WORDS = int(os.environ.get("CLAIMTRACE_TAGGER_MIN_WORDS", "3"))
 # (PolNeAR's wider notion: actions and judgements), for A/B runs.
 STRICT_CUES = os.environ.get("CLAIMTRACE_TAGGER_STRICT_CUES", "1") != "0"
 RECORD_VERBS = {"list", "show", "include", "cite"}
+# Verbs that state a stance only with a clause: with a plain object they are perception or action
+# ("saw a rise", "knows the area", "addressed the crowd")
+OBJECT_NOT_STANCE = {"see", "know", "feel", "understand", "realize", "recognize", "accept", "address", "target",
+                     "ignore", "thank", "credit", "cast", "frame", "quote", "chant", "shout", "yell", "vote",
+                     "rule", "decide"}
 # ... unless the model is this sure of the content
 SURE = float(os.environ.get("CLAIMTRACE_TAGGER_SURE", "0.95"))
 
@@ -127,6 +132,8 @@ def _plausible(sd, csp: TagSpan, prob: float) -> bool:
         return False  # "who asked not to be named": the anonymity formula
     if root.lemma_.lower() in RECORD_VERBS and not (subj and (subj[0].lemma_.lower() in _doc_nouns() or subj[0].lower_ in _doc_nouns())):
         return False  # "lists", "shows": a cue only when a record does it ("the filing lists"), not "the account lists no owner"
+    if root.lemma_.lower() in OBJECT_NOT_STANCE and not any(k.dep_ in ("ccomp", "xcomp", "oprd") for k in root.children):
+        return False  # "saw a rise", "knows the area": these verbs report only with a clause
     if STRICT_CUES and prob < SURE and not _reporting_cue(sd, csp):
         return False
     return True
