@@ -255,7 +255,7 @@ def test_fake_backend_in_process_scores_both_groups(tmp_path):
         assert rep["gate"]["groups"][group]["status"] == "pass"
 
 
-def test_bundled_blind_sections_hold_the_invariants_and_no_rate_minima():
+def test_bundled_blind_sections_hold_the_invariants_and_measured_minima():
     t = runner.load_thresholds()
     assert runner.thresholds_problems(t) == []
     fx, blind = t["fixtures"], t["fixtures_blind"]
@@ -264,10 +264,13 @@ def test_bundled_blind_sections_hold_the_invariants_and_no_rate_minima():
     for bound, names in invariants.items():
         for name in names:
             assert blind[bound][name] == fx[bound][name], (bound, name)
-    # the rate minima are left to a measured run: nothing but the invariant is set
-    assert set(blind["min"]) == {"grounding"}
+    # the attribution minima were set from a measured claims-only run (2026-12-01); every one is a
+    # key the tuned group is gated on too, and none is looser than a rate can be
+    assert {"content_recall_lenient", "source_name_accuracy", "unsourced_recall"} <= set(blind["min"])
+    assert set(blind["min"]) <= set(fx["min"])
+    assert all(0 < v <= 1 for v in blind["min"].values())
     assert set(blind["max"]) == set(invariants["max"])
-    # the commented placeholders name every key of [fixtures.*]
+    # what is still left to a measured run (the summary metrics) is named in a comment
     text = (Path(runner.THRESHOLDS)).read_text(encoding="utf-8")
     section = text[text.index("[fixtures_blind.min]"):text.index("[polnear.min]")]
     for bound in ("min", "max"):
