@@ -11,6 +11,9 @@ from .config import get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from . import memory
+
+    memory.limit_arenas()  # before spaCy, torch and the worker threads allocate (issue 10 item 9)
     import uvicorn
 
     from .api.app import create_app

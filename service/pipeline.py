@@ -13,6 +13,7 @@ from .attribute import attribute
 from .backends import Backend
 from .config import Settings, get_settings
 from .deadline import Deadline, active
+from . import memory
 from .errors import InputTooLarge, InvalidInput
 from .ingest import ingest
 from .respond import respond
@@ -58,6 +59,7 @@ def run(request: SummarizeRequest, backend: Backend, settings: Settings | None =
     finally:
         if token is not None:
             openai.cancelled.reset(token)
+        memory.trim()  # give the request's freed heap back to the kernel (rate-limited; issue 10 item 9)
 
 
 def _run(request: SummarizeRequest, backend: Backend, settings: Settings,
