@@ -7,7 +7,7 @@ finished request stays mapped in those arenas. Two remedies, both no-ops off gli
   * `limit_arenas()` (called by `claimtrace serve` before the model or spaCy load) caps the
     arenas at CLAIMTRACE_MALLOC_ARENAS (default 2, like MALLOC_ARENA_MAX=2);
   * `trim()` (called after each pipeline run, at most every TRIM_INTERVAL_S) hands the freed
-    heap back to the kernel with malloc_trim(0).
+    heap back to the kernel with malloc_trim(0) (CLAIMTRACE_MALLOC_TRIM=0 turns it off).
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def trim(force: bool = False) -> bool:
     """Return freed heap pages to the kernel (rate-limited). Returns whether it ran."""
     global _last_trim
     lib = _glibc()
-    if lib is None:
+    if lib is None or os.environ.get("CLAIMTRACE_MALLOC_TRIM", "1") == "0":
         return False
     now = time.monotonic()
     with _lock:
