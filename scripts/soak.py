@@ -109,6 +109,7 @@ def soak(args, url: str, pid: int | None, texts: list[str]) -> int:
     lock = threading.Lock()
     counts: dict[str, int] = {}
     serial = iter(range(10**9))
+    run = f"{time.time_ns() % 10**9}"  # unique per run: the results cache must not answer
     stop_at = time.monotonic() + args.minutes * 60
 
     def worker() -> None:
@@ -117,7 +118,7 @@ def soak(args, url: str, pid: int | None, texts: list[str]) -> int:
                 i = next(serial)
                 summary = rng.random() < args.summary_share
                 text = rng.choice(texts)
-            body = {"text": f"{text}\n\nThis copy was filed as number {i}.",
+            body = {"text": f"{text}\n\nThis copy was filed as number {run}-{i}.",
                     "options": {"summarize": summary, "max_sentences": 2}}
             status = post(url, body, args.timeout)
             key = f"{'summary' if summary else 'claims'} {status}"
