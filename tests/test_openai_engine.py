@@ -206,6 +206,10 @@ def test_engine_frozen_then_killed_mid_request(gguf, seed_text, tmp_path):
         settings = _settings(engine, gguf, tmp_path, generation_timeout_s=6.0, openai_max_retries=2)
         backend = OpenAIBackend(settings)
         with TestClient(create_app(settings, backend=backend, cache=False)) as client:
+            ready = time.monotonic() + 600  # a busy engine may take minutes to answer the start-up probe
+            while client.get("/readyz").status_code != 200:
+                assert time.monotonic() < ready, "the engine never became ready"
+                time.sleep(1)
             # frozen (SIGSTOP): the answer stops streaming; the time budget ends the request
             thread, out = _post_in_background(client, seed_text)
             _wait_for_engine_request(backend)

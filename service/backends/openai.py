@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 LIVE_TTL_S = 2.0  # /readyz pings the engine at most this often
 MAX_BACKOFF_S = 8.0
+PROBE_TIMEOUT_S = 300.0
 
 # Set by the route for the request being served: a callable returning True once the caller is gone.
 # Context variables follow the pipeline into its worker thread (anyio copies the context).
@@ -180,38 +181,46 @@ class OpenAIBackend:
             raise NotReady(f"inference engine at {self.base_url}: unreadable /models answer", retry_after=30) from e
 
     def probe(self) -> ModelInfo:
-        """Find the model and the prefix mode at the engine (once; again if the engine changed)."""
-        with self._probe_lock:
-            ids = self._models(timeout=5.0)
-            wanted = self.settings.openai_model
-            if wanted:
-                if wanted not in ids:
-                    raise NotReady(f"the engine at {self.base_url} serves {ids}, not {wanted!r}", retry_after=30)
-                model = wanted
-            elif len(ids) == 1:
-                model = ids[0]
-            else:
-                raise NotReady(f"the engine at {self.base_url} serves {len(ids)} models {ids[:8]}: "
-                               "set CLAIMTRACE_OPENAI_MODEL", retry_after=60)
-            if self._info is not None and self._info.name == model and self.mode:
-                self._live_at = time.monotonic()
-                return self._info
-            template = self.template or self._engine_template()
-            mode = self.settings.openai_mode
-            if mode == "auto":
-                mode = "completions" if template is not None and self._offers_completions(model) else "chat"
-            if mode == "completions" and template is None:
-                raise ModelLoadError("CLAIMTRACE_OPENAI_MODE=completions needs a chat template: set CLAIMTRACE_OPENAI_TEMPLATE")
-            self.template, self.mode = template, mode
-            self._info = ModelInfo(name=model, backend="openai", dtype=None, sha256=None)
+        """Find the model and the prefix mode at the engine (once; again if the engine changed).
+        While another thread probes, callers get NotReady at once instead of waiting behind it."""
+        if not self._probe_lock.acquire(blocking=False):
+            raise NotReady(f"probing the inference engine at {self.base_url}", retry_after=5)
+        try:
+            return self._probe()
+        finally:
+            self._probe_lock.release()
+
+    def _probe(self) -> ModelInfo:
+        ids = self._models(timeout=5.0)
+        wanted = self.settings.openai_model
+        if wanted:
+            if wanted not in ids:
+                raise NotReady(f"the engine at {self.base_url} serves {ids}, not {wanted!r}", retry_after=30)
+            model = wanted
+        elif len(ids) == 1:
+            model = ids[0]
+        else:
+            raise NotReady(f"the engine at {self.base_url} serves {len(ids)} models {ids[:8]}: "
+                           "set CLAIMTRACE_OPENAI_MODEL", retry_after=60)
+        if self._info is not None and self._info.name == model and self.mode:
             self._live_at = time.monotonic()
-            if mode == "completions":
-                log.info("engine %s model %s: forced prefixes via /completions with the prompt rendered here (template %s)",
-                         self.base_url, model, template.source)
-            else:
-                log.info("engine %s model %s: forced prefixes via /chat/completions as a final assistant message "
-                         "(continue_final_message)", self.base_url, model)
             return self._info
+        template = self.template or self._engine_template()
+        mode = self.settings.openai_mode
+        if mode == "auto":
+            mode = "completions" if template is not None and self._offers_completions(model) else "chat"
+        if mode == "completions" and template is None:
+            raise ModelLoadError("CLAIMTRACE_OPENAI_MODE=completions needs a chat template: set CLAIMTRACE_OPENAI_TEMPLATE")
+        self.template, self.mode = template, mode
+        self._info = ModelInfo(name=model, backend="openai", dtype=None, sha256=None)
+        self._live_at = time.monotonic()
+        if mode == "completions":
+            log.info("engine %s model %s: forced prefixes via /completions with the prompt rendered here (template %s)",
+                     self.base_url, model, template.source)
+        else:
+            log.info("engine %s model %s: forced prefixes via /chat/completions as a final assistant message "
+                     "(continue_final_message)", self.base_url, model)
+        return self._info
 
     def _engine_template(self) -> ChatTemplate | None:
         """llama.cpp's server publishes its chat template at /props (beside /v1)."""
@@ -231,7 +240,7 @@ class OpenAIBackend:
         try:
             r = self._client.post("/completions", json={"model": model, "prompt": "Hello", "max_tokens": 1,
                                                         "temperature": 0},
-                                  timeout=min(self.settings.generation_timeout_s, 300.0))
+                                  timeout=PROBE_TIMEOUT_S)  # one token, but a busy engine may queue it
         except httpx.HTTPError as e:
             raise NotReady(f"inference engine at {self.base_url} did not answer the /completions probe "
                            f"({type(e).__name__}); probing again", retry_after=10) from e
