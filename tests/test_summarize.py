@@ -118,7 +118,7 @@ def test_summarize_v2_forces_attribution_prefix():
     att = make_attribution()
     doc = ingest(text=TEXT)
     backend = FakeBackend(reply=" 40 people were held.")
-    draft = summarize(doc, att, SummarizeOptions(max_sentences=2), backend, max_new_tokens=64)
+    draft = summarize(doc, att, SummarizeOptions(max_sentences=2), backend, max_new_tokens=64, prompt_version="summarize.v2")
     assert draft.prompt_version == "summarize.v2"
     assert [s.text for s in draft.sentences] == ["Police said 40 people were held.", "Organisers said 40 people were held."]
     assert all(len(s.claim_ids) == 1 for s in draft.sentences)
