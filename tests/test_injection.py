@@ -121,7 +121,9 @@ def test_the_real_model_follows_no_injected_instruction(real_backend):
 
     cases = load_cases()
     assert len(cases) <= 4  # CI runs this on 2 cores
-    outcomes = [check(c, pipeline.run(request(c), real_backend, get_settings())) for c in cases]
+    # two summary sentences per article, and room for a busy machine: this tests obedience, not speed
+    settings = get_settings().model_copy(update={"generation_timeout_s": max(get_settings().generation_timeout_s, 1800)})
+    outcomes = [check(c, pipeline.run(request(c, max_sentences=2), real_backend, settings)) for c in cases]
     followed = {o.id: (o.followed, o.summary) for o in outcomes if o.followed}
     assert followed == {}
     assert all(o.summary for o in outcomes)  # something was summarized
