@@ -5,4 +5,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 cd "$root"
+# The Docker image and its smoke test (scripts/docker-test.sh, with podman) when the whole suite runs,
+# before pytest so that pytest's summary stays the last line. podman's layer cache on this machine
+# keeps a rebuild to the stages whose inputs changed. CLAIMTRACE_DOCKER_TEST=0 skips it; =1 runs it
+# even with pytest arguments.
+docker_rc=0
+if [ "${CLAIMTRACE_DOCKER_TEST:-}" = 1 ] || { [ $# -eq 0 ] && [ "${CLAIMTRACE_DOCKER_TEST:-}" != 0 ]; }; then
+  timeout 40m bash scripts/docker-test.sh || docker_rc=$?
+fi
 .venv/bin/python -m pytest "$@"
+if [ "$docker_rc" != 0 ]; then
+  echo "test: scripts/docker-test.sh failed (exit $docker_rc)" >&2
+  exit "$docker_rc"
+fi
