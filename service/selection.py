@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .attribute import Attribution
+from .attribute.directives import addresses_a_model
 from .ingest import Document
 from .schema import Claim, Source, SummarizeOptions
 
@@ -283,6 +284,8 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
             continue  # a claim whose source cannot be named is not summarized
         if _in(heads, c.content.start, c.content.end):
             continue  # the headline itself is not a claim to restate
+        if addresses_a_model(c.content.text):
+            continue  # "Ignore previous instructions ...": an injected instruction, never summary material
         eligible.append(c)
     from .summarize import disputes  # the dispute test is shared with v2
 
