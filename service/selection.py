@@ -332,6 +332,10 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
         if strategy != "position" and c.kind == "direct":
             score -= 0.4 if digits else 1.0  # a quote is colour unless it carries a number
         score += 0.3 * min(words, 25) / 25 - (1.0 if words < 6 else 0.0)
+        if strategy != "position" and c.kind != "unsourced" and c.confidence < 0.65:
+            # a summary rests on claims the engine is sure of: the learned tagger's additions (<= 0.6)
+            # and rule claims without a resolved source come after every sure claim
+            score -= 3.0
         if strategy != "position" and c.source_mention is not None and c.source_mention.text.lower() in PRONOUNS:
             score -= 0.3  # "she acknowledged": the source rests on coreference
         if (counterclaims(c, eligible) if strategy != "position" else disputes(c, eligible)):

@@ -71,5 +71,5 @@ def test_combined_engine_is_grounded_and_keeps_rule_claims():
         for sp in (c.content, c.cue, c.source_mention):
             if sp is not None:
                 assert text[sp.start:sp.end] == sp.text
-    # learned claims never claim more than a rule claim's confidence
-    assert all(c.confidence < 0.8 for c in attributed(comb) if c.content.text not in rule_contents)
+    # learned claims sit below every rule claim with a resolved source (the summary reads them so)
+    assert all(c.confidence <= 0.6 for c in attributed(comb) if c.content.text not in rule_contents)
