@@ -95,7 +95,8 @@ def page(browser, server):
     def open_page(width=1280, path="/"):
         p = Page(browser, server, width)
         pages.append(p)
-        p.page.goto(server + path)
+        # the Swagger bundle is ~1.5 MB: on a loaded 2-core CI box the default 30 s can pass
+        p.page.goto(server + path, timeout=120_000)
         return p
 
     yield open_page
