@@ -1,4 +1,8 @@
-"""Shared test fixtures: the seed article, a fake-backend app for plumbing, the real model once."""
+"""Shared test fixtures: the seed article, a fake-backend app for plumbing, the real model once.
+
+Real-model tests carry the `model` marker, which pyproject's addopts deselects (`-m "not model"`) so a
+plain `pytest` is a quick unit run; scripts/test.sh selects everything. A test that asks for the real
+model without the marker is marked here, so it can never load 1.1 GB in a quick run by accident."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,6 +15,14 @@ from service.backends.fake import FakeBackend
 from service.config import ROOT, Settings, get_settings
 
 FIXTURES = ROOT / "eval" / "fixtures"
+REAL_MODEL_FIXTURES = {"real_backend", "real_client"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection, so the added marker counts
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("model") is None:
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")
