@@ -26,6 +26,7 @@ from service.ingest import ingest  # noqa: E402
 from service.schema import SummarizeOptions  # noqa: E402
 from service.segment import segment  # noqa: E402
 from service.summarize import summarize  # noqa: E402
+from service.repair import repair  # noqa: E402
 from service.verify import verify  # noqa: E402
 
 
@@ -55,7 +56,8 @@ def main() -> None:
         opts = SummarizeOptions()
         t0 = time.perf_counter()
         draft = summarize(doc, att, opts, backend, max_new_tokens=settings.max_new_tokens)
-        summary = verify(draft, doc, att, opts, backend, max_new_tokens=settings.max_new_tokens)
+        summary = repair(verify(draft, doc, att), doc, att, opts, lambda fb: summarize(
+            doc, att, opts, backend, max_new_tokens=settings.max_new_tokens, feedback=fb))
         cited = time.perf_counter() - t0
         kept = " ".join(doc.text[s:e] for s, e in doc.kept())
         plain, plain_tokens = unconstrained_seconds(backend, kept, max(1, draft.new_tokens))

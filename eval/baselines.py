@@ -89,7 +89,7 @@ BASELINES = {
 def run(gold, names=tuple(BASELINES)) -> dict[str, dict]:
     from service.respond import respond
     from service.selection import target_length
-    from service.verify import Summary
+    from service.repair import Summary
 
     totals = {k: metrics.Counts() for k in names}
     problems: dict[str, dict[str, list[str]]] = {k: {} for k in names}

@@ -97,7 +97,12 @@ def _eval(rest: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    try:
+        settings = get_settings()  # every CLAIMTRACE_* setting is checked here, before anything starts
+    except ValueError as e:  # pydantic's ValidationError: one line per bad setting
+        print(f"claimtrace: invalid configuration: {e}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     if argv[:1] == ["eval"]:
         return _eval(argv[1:])

@@ -68,6 +68,13 @@ class Settings(BaseModel):
     key_concurrency: int = Field(4, ge=1, description="requests one key may have running at once")
     log_format: Literal["json", "text"] = Field("json", description="claimtrace serve: one JSON object a log line")
 
+    @field_validator("summary_prompt")
+    @classmethod
+    def _prompt_exists(cls, v: str) -> str:
+        from .prompts import require  # a typo fails here, at start-up, not as a 500 on the first request
+
+        return require(v)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split(cls, v: object) -> object:

@@ -1,6 +1,7 @@
-"""The pipeline: ingest -> segment -> attribute -> summarize -> verify -> respond, timed.
+"""The pipeline: ingest -> segment -> attribute -> summarize -> verify -> repair -> respond, timed.
 
-This module only calls the stages in order; each stage lives in the module named after it.
+This module only calls the stages in order; each stage lives in the module named after it. Data
+flows one way: verify only checks, and repair's one regeneration is a summarize call handed to it.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .deadline import Deadline, active
 from . import memory
 from .errors import InputTooLarge, InvalidInput
 from .ingest import ingest
+from .repair import REPAIR_PROMPT, repair
 from .respond import respond
 from .schema import SummarizeRequest, SummarizeResponse
 from .segment import segment
@@ -25,9 +27,11 @@ from .verify import verify
 
 def prompt_versions(request: SummarizeRequest, settings: Settings | None = None) -> dict[str, str]:
     settings = settings or get_settings()
-    return {"summarize": settings.summary_prompt} if request.options.summarize else {}
+    return {"summarize": settings.summary_prompt, "repair": REPAIR_PROMPT} if request.options.summarize else {}
 
 
+# the stages a caller sees in progress events; repair is timed on its own but reported under verify
+# (to a reader both are "checking every summary sentence")
 STAGES = ("ingest", "segment", "attribute", "summarize", "verify")
 
 
@@ -70,9 +74,9 @@ def _run(request: SummarizeRequest, backend: Backend, settings: Settings,
     timings: dict[str, float] = {}
 
     @contextmanager
-    def timed(stage: str):
+    def timed(stage: str, announce: bool = True):
         deadline.check()  # over budget or abandoned: stop before the next stage
-        if progress is not None:
+        if progress is not None and announce:
             progress(stage)
         t0 = time.perf_counter()
         yield
@@ -95,8 +99,14 @@ def _run(request: SummarizeRequest, backend: Backend, settings: Settings,
 
     with timed("summarize"), model_clock():
         draft = summarize(doc, attribution, request.options, backend, **gen) if request.options.summarize else None
-    with timed("verify"), model_clock():
-        summary = verify(draft, doc, attribution, request.options, backend, **gen)
+    with timed("verify"):
+        verdict = verify(draft, doc, attribution)
+
+    def regenerate(feedback: str):
+        return summarize(doc, attribution, request.options, backend, feedback=feedback, **gen)
+
+    with timed("repair", announce=False), model_clock():
+        summary = repair(verdict, doc, attribution, request.options, regenerate)
     deadline.check()
     timings["model"] = summary.stats.get("model_seconds", 0.0) * 1000
     timings["total"] = (time.perf_counter() - t_start) * 1000

@@ -40,6 +40,14 @@ def available() -> list[str]:
     return sorted(p.name.removesuffix(".jinja") for p in PROMPTS_DIR.glob("*.v*.jinja"))
 
 
+def require(version: str) -> str:
+    """`version` if its file exists, else ValueError naming the ones that do (settings call this at
+    start-up, so a typo in CLAIMTRACE_SUMMARY_PROMPT stops the service before the first request)."""
+    if not (PROMPTS_DIR / f"{version}.jinja").is_file():
+        raise ValueError(f"unknown prompt {version!r}: no prompts/{version}.jinja; available: {', '.join(available())}")
+    return version
+
+
 @lru_cache(maxsize=None)
 def load(version: str) -> Prompt:
     path = PROMPTS_DIR / f"{version}.jinja"

@@ -12,7 +12,7 @@ import logging
 from .attribute import Attribution
 from .ingest import Document
 from .schema import DocumentInfo, ModelInfo, SummarizeRequest, SummarizeResponse
-from .verify import Summary
+from .repair import Summary
 
 log = logging.getLogger(__name__)
 

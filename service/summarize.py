@@ -211,8 +211,8 @@ def build_prompt(  # summarize.v1: one free-form call over the claim list
         style=options.style,
         example_source=named[0] if named else "The ministry",
     )
-    if feedback:
-        messages[-1]["content"] += "\n\nYour previous summary had these problems; avoid them:\n" + feedback
+    if feedback:  # the wording is the repair prompt's (prompts/repair.v*.jinja)
+        messages[-1]["content"] += "\n\n" + feedback
     return messages, [c.id for c in claims]
 
 
@@ -293,51 +293,25 @@ def _per_claim(doc, attribution, options, backend, prompt, limit, stop, time_bud
     """summarize.v2: the top claims, one forced-prefix sentence each, in one batched call."""
     sources = {s.id: s for s in attribution.sources}
     claims = sorted(select_claims(attribution, _length(doc, options)), key=lambda c: c.content.start)
-    if not claims:
-        return Draft(sentences=[], raw="", prompt_version=prompt.version)
     prompts, prefixes = [], []
     for c in claims:
         source = sources[c.source_id]
         prefix = attribution_prefix(c, source)
-        messages = prompt.render(
+        prompts.append(prompt.render(
             source=source.name, description=source.description, content=_clip(c.content.text),
             sentence=_context(doc, c), prefix=prefix, style=options.style,
-        )
-        if feedback:
-            messages[-1]["content"] += "\nAvoid these problems of an earlier attempt:\n" + feedback
-        prompts.append(messages)
+        ))
         prefixes.append(prefix)
-    gens = backend.generate(
-        prompts, GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s, prefixes=tuple(prefixes))
-    )
-    sentences, repairs = [], []
-    for c, g in zip(claims, gens):
-        text = _first_sentence(_TAG.sub("", g.text))
-        if g.stopped_by == "length":
-            repairs.append(f"{c.id}: cut at the token limit")
-        if text and text[-1] not in ".!?”\"":
-            text += "."
-        sentences.append(DraftSentence(text=text, claim_ids=[c.id]))
-    return Draft(
-        sentences=sentences,
-        raw="\n".join(g.text for g in gens),
-        prompt_version=prompt.version,
-        repairs=repairs,
-        prompt_claims=[c.id for c in claims],
-        model_seconds=max((g.seconds for g in gens), default=0.0),
-        new_tokens=sum(g.new_tokens for g in gens),
-    )
+    return _generate_each(backend, prompt, [[c] for c in claims], prompts, prefixes, limit, stop, time_budget_s, feedback)
 
 
 def _per_unit(doc, attribution, options, backend, prompt, limit, stop, time_budget_s, feedback) -> Draft:
-    """summarize.v3: units chosen by importance (selection.py), one forced-prefix sentence each, batched.
+    """summarize.v3+: units chosen by importance (selection.py), one forced-prefix sentence each, batched.
     The prefix names the source as a reader would ("Finance Minister Irena Vollmer said")."""
     from .selection import reader_name, select_units, strip_dateline, target_length
 
     sources = {s.id: s for s in attribution.sources}
     units = select_units(doc, attribution, target_length(doc, options))
-    if not units:
-        return Draft(sentences=[], raw="", prompt_version=prompt.version)
     prompts, prefixes = [], []
     for u in units:
         c = u.claims[0]
@@ -354,32 +328,40 @@ def _per_unit(doc, attribution, options, backend, prompt, limit, stop, time_budg
             ctx.update(content2=_clip(strip_dateline(c2.content.text)), source2=name2 or s2.name,
                        joiner=unit_joiner(c, c2, s2, name2), sentence=" ".join(dict.fromkeys(
                            [strip_dateline(_context(doc, c)), strip_dateline(_context(doc, c2))])))
-        messages = prompt.render(**ctx)
-        if feedback:
-            messages[-1]["content"] += "\nAvoid these problems of an earlier attempt:\n" + feedback
-        prompts.append(messages)
+        prompts.append(prompt.render(**ctx))
         prefixes.append(prefix)
+    return _generate_each(backend, prompt, [u.claims for u in units], prompts, prefixes, limit, stop, time_budget_s, feedback)
+
+
+def _generate_each(backend, prompt, groups: list[list[Claim]], prompts, prefixes, limit, stop, time_budget_s,
+                   feedback) -> Draft:
+    """One forced-prefix sentence per group of claims, all in one batched call (summarize.v2 and v3)."""
+    if not groups:
+        return Draft(sentences=[], raw="", prompt_version=prompt.version)
+    if feedback:  # the wording is the repair prompt's (prompts/repair.v*.jinja)
+        for messages in prompts:
+            messages[-1]["content"] += "\n" + feedback
     gens = backend.generate(
         prompts, GenParams(max_new_tokens=limit, stop=stop, time_budget_s=time_budget_s, prefixes=tuple(prefixes))
     )
     sentences, repairs = [], []
-    for u, g, prefix in zip(units, gens, prefixes):
+    for claims, g, prefix in zip(groups, gens, prefixes):
         text = _first_sentence(_TAG.sub("", g.text))
         rest = text[len(prefix):] if prefix and text.startswith(prefix) else ""
         first = rest.split(" ", 2)[1] if rest.startswith(" ") and len(rest.split(" ", 2)) > 1 else ""
         if first and first.lower() in _LOWER_FIRST and first[0].isupper():
             text = prefix + " " + first.lower() + rest[1 + len(first):]  # "said The government" -> "said the government"
         if g.stopped_by == "length":
-            repairs.append(f"{u.claims[0].id}: cut at the token limit")
+            repairs.append(f"{claims[0].id}: cut at the token limit")
         if text and text[-1] not in ".!?”\"":
             text += "."
-        sentences.append(DraftSentence(text=text, claim_ids=[c.id for c in u.claims]))
+        sentences.append(DraftSentence(text=text, claim_ids=[c.id for c in claims]))
     return Draft(
         sentences=sentences,
         raw="\n".join(g.text for g in gens),
         prompt_version=prompt.version,
         repairs=repairs,
-        prompt_claims=[c.id for u in units for c in u.claims],
+        prompt_claims=[c.id for claims in groups for c in claims],
         model_seconds=max((g.seconds for g in gens), default=0.0),
         new_tokens=sum(g.new_tokens for g in gens),
     )

@@ -1,10 +1,9 @@
-"""Verify: Draft -> Summary + warnings.
+"""Verify: Draft -> Verdict (each sentence with the problems found in it).
 
 Every summary sentence is checked before it leaves the service: its numbers and proper names
 occur in the article, its claim ids exist, its wording is supported by the claims it cites, and
-the source of each attributed claim it cites is named. A failing draft is regenerated once with
-the failures fed back; sentences that still fail are replaced by extractive sentences built from
-the top claims with their attributions, so an unverified sentence is never returned silently.
+the source of each attributed claim it cites is named. It only checks: what fails is regenerated,
+repaired or replaced by the next stage (repair.py), so an unverified sentence is never returned.
 """
 from __future__ import annotations
 
@@ -15,12 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .attribute import Attribution
-from .backends import Backend
-from .errors import GenerationTimeout
 from .ingest import Document
-from .schema import Claim, Source, SummarizeOptions, SummarySentence
-from .selection import _kind_of_name, reader_name, select_units, target_length, valid_names
-from .summarize import NUMBER, Draft, DraftSentence, extractive_sentence, extractive_unit, numbers, summarize
+from .schema import Claim, Source
+from .selection import _kind_of_name, reader_name, valid_names
+from .summarize import NUMBER, Draft, DraftSentence, numbers
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +58,6 @@ def content_words(text: str) -> set[str]:
 class Check:
     ok: bool
     problems: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Summary:
-    sentences: list[SummarySentence]
-    warnings: list[str]
-    stats: dict = field(default_factory=dict)
 
 
 class Verifier:
@@ -221,102 +211,27 @@ class Verifier:
         return Check(ok=not problems, problems=problems)
 
 
-def extractive_for(verifier: Verifier, ids: list[str]) -> DraftSentence:
-    """The model-free sentence for these claims, each source named as a reader would."""
-    claims = [verifier.claims[i] for i in ids]
-    names = {c.id: verifier.reader_name(c) for c in claims}
-    return DraftSentence(text=extractive_unit(claims, verifier.sources, names), claim_ids=list(ids))
+@dataclass
+class Verdict:
+    """A draft with each sentence's check, in draft order. Verify never changes the draft."""
+
+    draft: Draft
+    checks: list[tuple[DraftSentence, Check]]
+    verifier: Verifier | None = field(default=None, repr=False)  # for repair's re-checks (its name cache is warm)
+
+    @property
+    def passed(self) -> int:
+        return sum(c.ok for _, c in self.checks)
+
+    @property
+    def failed(self) -> list[tuple[DraftSentence, Check]]:
+        return [(s, c) for s, c in self.checks if not c.ok]
 
 
-def _extractive(verifier: Verifier, attribution: Attribution, used: set[str], n: int) -> list[SummarySentence]:
-    out = []
-    for unit in select_units(verifier.doc, attribution, n + len(used)):
-        if len(out) >= n:
-            break
-        ids = [c.id for c in unit.claims]
-        if any(i in used for i in ids) or sum(len(c.content.text.split()) for c in unit.claims) < 5:
-            continue
-        alt = extractive_for(verifier, ids)
-        if not verifier.check(alt).ok:
-            continue
-        out.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
-        used.update(ids)
-    return out
-
-
-def verify(
-    draft: Draft | None,
-    doc: Document,
-    attribution: Attribution,
-    options: SummarizeOptions,
-    backend: Backend | None = None,
-    *,
-    max_new_tokens: int = 220,
-    time_budget_s: float | None = None,
-    prompt_version: str | None = None,
-) -> Summary:
-    if draft is None:  # summaries not requested
-        return Summary(sentences=[], warnings=[], stats={})
-    verifier = Verifier(doc, attribution)
-    warnings: list[str] = []
-    stats = {"attempts": 1, "repairs": list(draft.repairs), "model_seconds": draft.model_seconds}
-
-    def checked(d: Draft) -> list[tuple[DraftSentence, Check]]:
-        out = []
-        for s in d.sentences:
-            if not s.claim_ids:
-                s.claim_ids = verifier.guess_ids(s.text, list(verifier.claims))
-                if s.claim_ids:
-                    stats["repairs"].append("claim ids inferred")
-            out.append((s, verifier.check(s)))
-        return out
-
-    results = checked(draft)
-    failed = [(s, c) for s, c in results if not c.ok]
-    if backend is not None and (not results or len(failed) * 2 > len(results)):
-        feedback = "\n".join(f"- \"{s.text}\": {'; '.join(c.problems)}" for s, c in failed) or "- it was empty"
-        try:
-            retry = summarize(
-                doc, attribution, options, backend,
-                max_new_tokens=max_new_tokens, time_budget_s=time_budget_s, feedback=feedback,
-                prompt_version=prompt_version or draft.prompt_version,
-            )
-            stats["attempts"] += 1
-            stats["model_seconds"] += retry.model_seconds
-            stats["repairs"] += retry.repairs
-            retried = checked(retry)
-            if sum(c.ok for _, c in retried) > sum(c.ok for _, c in results):
-                results = retried
-        except GenerationTimeout:
-            warnings.append("summary retry ran out of time; kept the first draft's verified sentences")
-
-    sentences: list[SummarySentence] = []
-    used: set[str] = set()
-    for s, c in results:
-        if c.ok:
-            sentences.append(SummarySentence(text=s.text, claim_ids=s.claim_ids, verified=True))
-            used.update(s.claim_ids)
-            continue
-        # replace a failing sentence by the extractive sentence for the same claim when that passes
-        fresh = [i for i in s.claim_ids if i not in used]
-        for ids in ([fresh] if len(fresh) > 1 else []) + [[i] for i in fresh]:
-            alt = extractive_for(verifier, ids)
-            if verifier.check(alt).ok:
-                sentences.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
-                used.update(ids)
-                warnings.append(f"summary sentence replaced by an extractive one ({'; '.join(c.problems)}): {s.text}")
-                stats["extractive"] = stats.get("extractive", 0) + 1
-                break
-        else:
-            warnings.append(f"summary sentence dropped ({'; '.join(c.problems)}): {s.text}")
-        continue
-    length = target_length(doc, options)
-    missing = length - len(sentences) if len(sentences) < min(2, length) else 0
-    if missing:
-        fill = _extractive(verifier, attribution, used, missing)
-        if fill:
-            warnings.append(f"{len(fill)} extractive summary sentence(s) added from top claims")
-        sentences += fill
-    stats["verified"] = sum(c.ok for _, c in results)
-    stats["generated"] = len(results)
-    return Summary(sentences=sentences[:length], warnings=warnings, stats=stats)
+def verify(draft: Draft | None, doc: Document, attribution: Attribution, verifier: Verifier | None = None) -> Verdict | None:
+    """Check every sentence of a draft (None: summaries not requested). A pure checker: fixing what
+    fails (regeneration, inserted attributions, extractive fallbacks) is the repair stage's job."""
+    if draft is None:
+        return None
+    verifier = verifier or Verifier(doc, attribution)
+    return Verdict(draft=draft, checks=[(s, verifier.check(s)) for s in draft.sentences], verifier=verifier)

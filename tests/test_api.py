@@ -42,7 +42,7 @@ def test_summarize_shape_and_invariants(fake_client):
     body = resp.json()
     assert_invariants(body, ARTICLE)
     assert body["document"]["title"] == "Harbor Strike Ends" and body["document"]["url"] == "https://news.example/a"
-    assert len(body["id"]) == 64 and body["prompt_versions"] == {"summarize": "summarize.v3"}
+    assert len(body["id"]) == 64 and body["prompt_versions"] == {"summarize": "summarize.v3", "repair": "repair.v1"}
     assert body["document"]["length"] == len(ARTICLE)
     assert {"ingest", "attribute", "summarize", "verify", "total"} <= set(body["timings_ms"])
     assert any(s["name"] == "Ilse Marek" for s in body["sources"])

@@ -8,6 +8,7 @@ from service.ingest import ingest
 from service.schema import Claim, Source, Span, SummarizeOptions
 from service.selection import name_problem, reader_name, repaired_name, select_units, target_length
 from service.summarize import DraftSentence, extractive_unit, summarize
+from service.repair import repair
 from service.verify import Verifier, verify
 from tests.test_summarize import TEXT, make_attribution
 
@@ -85,7 +86,7 @@ def test_verifier_rejects_a_place_as_source_and_repairs_from_mentions():
     assert good.ok, good.problems
     # the whole path: the fake model writes what the forced prefix starts, the prefix has the repaired name
     draft = summarize(doc, att, SummarizeOptions(), FakeBackend(), max_new_tokens=64, prompt_version="summarize.v3")
-    summary = verify(draft, doc, att, SummarizeOptions(), FakeBackend(), max_new_tokens=64, prompt_version="summarize.v3")
+    summary = repair(verify(draft, doc, att), doc, att, SummarizeOptions())
     lede = next(s for s in summary.sentences if "c1" in s.claim_ids)
     assert lede.text.startswith("Finance Minister Irena Vollmer said the government will not reverse")
     assert "BRANDEL" not in " ".join(s.text for s in summary.sentences)

@@ -1,0 +1,143 @@
+"""Repair: Verdict -> Summary (only verified sentences, with a warning for everything changed).
+
+What verify found wrong is fixed here, cheapest first:
+
+1. a sentence the model left untagged gets the claims it most likely rests on (then re-checked);
+2. a draft that mostly fails is regenerated once, with its problems fed back in the wording of
+   the repair prompt (prompts/repair.v*.jinja); the better of the two drafts is kept;
+3. a failing sentence is replaced by the extractive sentence for the same claims when that passes,
+   else dropped; a summary left with fewer than two sentences is filled from the top claims.
+
+The regeneration is a callable the pipeline hands in (it calls summarize), so data flows one way:
+summarize -> verify -> repair.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .attribute import Attribution
+from .errors import GenerationTimeout
+from .ingest import Document
+from .prompts import load
+from .schema import SummarizeOptions, SummarySentence
+from .selection import select_units, target_length
+from .summarize import Draft, DraftSentence, extractive_unit
+from .verify import Check, Verdict, Verifier, verify
+
+log = logging.getLogger(__name__)
+
+REPAIR_PROMPT = "repair.v1"  # the feedback wording; its id is in every summary's prompt_versions
+
+
+@dataclass
+class Summary:
+    sentences: list[SummarySentence]
+    warnings: list[str]
+    stats: dict = field(default_factory=dict)
+
+
+def feedback(verdict: Verdict, prompt_version: str | None = None) -> str:
+    """The failed sentences and their problems, worded by the repair prompt for the summarize
+    prompt's mode (summarize.v1 is free-form; v2+ write one sentence a unit)."""
+    mode = load(prompt_version or verdict.draft.prompt_version).params.get("mode", "free")
+    failures = [{"text": s.text, "problems": c.problems} for s, c in verdict.failed]
+    return load(REPAIR_PROMPT).render(mode=mode, failures=failures)[-1]["content"]
+
+
+def extractive_for(verifier: Verifier, ids: list[str]) -> DraftSentence:
+    """The model-free sentence for these claims, each source named as a reader would."""
+    claims = [verifier.claims[i] for i in ids]
+    names = {c.id: verifier.reader_name(c) for c in claims}
+    return DraftSentence(text=extractive_unit(claims, verifier.sources, names), claim_ids=list(ids))
+
+
+def _infer_ids(verdict: Verdict, verifier: Verifier, stats: dict) -> Verdict:
+    """Untagged sentences (summarize.v1) cite the claims they most likely rest on, then are re-checked."""
+    checks: list[tuple[DraftSentence, Check]] = []
+    for s, c in verdict.checks:
+        if not s.claim_ids:
+            ids = verifier.guess_ids(s.text, list(verifier.claims))
+            if ids:
+                stats["repairs"].append("claim ids inferred")
+                s = DraftSentence(text=s.text, claim_ids=ids)
+                c = verifier.check(s)
+        checks.append((s, c))
+    return Verdict(draft=verdict.draft, checks=checks, verifier=verifier)
+
+
+def _extractive(verifier: Verifier, attribution: Attribution, used: set[str], n: int) -> list[SummarySentence]:
+    out = []
+    for unit in select_units(verifier.doc, attribution, n + len(used)):
+        if len(out) >= n:
+            break
+        ids = [c.id for c in unit.claims]
+        if any(i in used for i in ids) or sum(len(c.content.text.split()) for c in unit.claims) < 5:
+            continue
+        alt = extractive_for(verifier, ids)
+        if not verifier.check(alt).ok:
+            continue
+        out.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
+        used.update(ids)
+    return out
+
+
+def repair(
+    verdict: Verdict | None,
+    doc: Document,
+    attribution: Attribution,
+    options: SummarizeOptions,
+    regenerate: Callable[[str], Draft] | None = None,
+    verifier: Verifier | None = None,
+) -> Summary:
+    """The summary to return: verified sentences only (see the module docstring)."""
+    if verdict is None:  # summaries not requested
+        return Summary(sentences=[], warnings=[], stats={})
+    verifier = verifier or verdict.verifier or Verifier(doc, attribution)
+    draft = verdict.draft
+    warnings: list[str] = []
+    stats = {"attempts": 1, "repairs": list(draft.repairs), "model_seconds": draft.model_seconds}
+
+    verdict = _infer_ids(verdict, verifier, stats)
+    if regenerate is not None and (not verdict.checks or len(verdict.failed) * 2 > len(verdict.checks)):
+        try:
+            retry = regenerate(feedback(verdict))
+            stats["attempts"] += 1
+            stats["model_seconds"] += retry.model_seconds
+            stats["repairs"] += retry.repairs
+            retried = _infer_ids(verify(retry, doc, attribution, verifier), verifier, stats)
+            if retried.passed > verdict.passed:
+                verdict = retried
+        except GenerationTimeout:
+            warnings.append("summary retry ran out of time; kept the first draft's verified sentences")
+
+    sentences: list[SummarySentence] = []
+    used: set[str] = set()
+    for s, c in verdict.checks:
+        if c.ok:
+            sentences.append(SummarySentence(text=s.text, claim_ids=s.claim_ids, verified=True))
+            used.update(s.claim_ids)
+            continue
+        # replace a failing sentence by the extractive sentence for the same claims when that passes
+        fresh = [i for i in s.claim_ids if i not in used]
+        for ids in ([fresh] if len(fresh) > 1 else []) + [[i] for i in fresh]:
+            alt = extractive_for(verifier, ids)
+            if verifier.check(alt).ok:
+                sentences.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))
+                used.update(ids)
+                warnings.append(f"summary sentence replaced by an extractive one ({'; '.join(c.problems)}): {s.text}")
+                stats["extractive"] = stats.get("extractive", 0) + 1
+                break
+        else:
+            warnings.append(f"summary sentence dropped ({'; '.join(c.problems)}): {s.text}")
+    length = target_length(doc, options)
+    missing = length - len(sentences) if len(sentences) < min(2, length) else 0
+    if missing:
+        fill = _extractive(verifier, attribution, used, missing)
+        if fill:
+            warnings.append(f"{len(fill)} extractive summary sentence(s) added from top claims")
+        sentences += fill
+    stats["verified"] = verdict.passed
+    stats["generated"] = len(verdict.checks)
+    return Summary(sentences=sentences[:length], warnings=warnings, stats=stats)

@@ -1,0 +1,81 @@
+"""Repair: failing sentences are regenerated once, replaced by extractive ones or dropped, never passed on."""
+from __future__ import annotations
+
+import pytest
+
+from service import pipeline
+from service.backends.fake import FakeBackend
+from service.config import Settings
+from service.ingest import ingest
+from service.prompts import load
+from service.repair import REPAIR_PROMPT, feedback, repair
+from service.schema import SummarizeOptions, SummarizeRequest
+from service.summarize import Draft, DraftSentence, summarize
+from service.verify import verify
+from tests.test_summarize import TEXT, make_attribution
+
+
+def run_repair(draft_sentences, backend=None, max_sentences=3, prompt_version="summarize.v2"):
+    doc, att, options = ingest(text=TEXT), make_attribution(), SummarizeOptions(max_sentences=max_sentences)
+    draft = Draft(sentences=draft_sentences, raw="", prompt_version=prompt_version)
+    regenerate = None
+    if backend is not None:
+        def regenerate(fb):
+            return summarize(doc, att, options, backend, max_new_tokens=64, feedback=fb, prompt_version=prompt_version)
+    return repair(verify(draft, doc, att), doc, att, options, regenerate)
+
+
+def test_failing_sentence_is_replaced_by_extractive_with_warning():
+    summary = run_repair([
+        DraftSentence("40 people were arrested at the rally.", ["c1"]),
+        DraftSentence("Organisers said more than 200 people were arrested at the rally.", ["c2"]),
+    ])
+    texts = [s.text for s in summary.sentences]
+    assert texts[0] == "Police said 40 people were arrested at the rally on Saturday."
+    assert texts[1].startswith("Organisers said")
+    assert any("replaced by an extractive" in w for w in summary.warnings)
+    assert all(s.verified for s in summary.sentences)
+
+
+def test_mostly_failing_draft_is_regenerated_with_feedback():
+    backend = FakeBackend()
+    summary = run_repair([DraftSentence("The rally drew 9,999 people from Zedland.", ["c3"])], backend=backend)
+    assert summary.stats["attempts"] == 2
+    feedback_text = backend.calls[0][-1]["content"]
+    assert "Avoid these problems of an earlier attempt:" in feedback_text
+    assert "9,999" in feedback_text and "Zedland" in feedback_text
+    assert summary.sentences and all("9,999" not in s.text for s in summary.sentences)
+
+
+def test_untagged_sentence_gets_the_claims_it_rests_on():
+    summary = run_repair([DraftSentence("Police said 40 people were arrested at the rally on Saturday.", [])],
+                         prompt_version="summarize.v1")
+    assert "c1" in summary.sentences[0].claim_ids and "claim ids inferred" in summary.stats["repairs"]
+
+
+def test_no_verdict_means_no_summary():
+    summary = repair(None, ingest(text=TEXT), make_attribution(), SummarizeOptions())
+    assert summary.sentences == [] and summary.warnings == []
+
+
+def test_feedback_wording_is_the_repair_prompts():
+    doc, att = ingest(text=TEXT), make_attribution()
+    bad = Draft(sentences=[DraftSentence("The rally drew 9,999 people.", ["c3"])], raw="", prompt_version="summarize.v1")
+    text = feedback(verify(bad, doc, att))
+    assert text.startswith("Your previous summary had these problems; avoid them:\n- \"The rally drew 9,999 people.\": ")
+    assert "9,999" in text.splitlines()[1]
+    empty = Draft(sentences=[], raw="", prompt_version="summarize.v3")
+    assert feedback(verify(empty, doc, att)) == "Avoid these problems of an earlier attempt:\n- it was empty"
+    assert load(REPAIR_PROMPT).version == REPAIR_PROMPT
+
+
+def test_repair_prompt_version_is_in_prompt_versions():
+    request = SummarizeRequest(text=TEXT)
+    assert pipeline.prompt_versions(request, Settings()) == {"summarize": "summarize.v3", "repair": REPAIR_PROMPT}
+
+
+def test_unknown_prompt_version_fails_at_start_up():
+    with pytest.raises(ValueError, match=r"unknown prompt 'summarize.v33'.*available: .*summarize.v3"):
+        Settings(summary_prompt="summarize.v33")
+    with pytest.raises(ValueError, match="unknown prompt"):
+        Settings.from_env({"CLAIMTRACE_SUMMARY_PROMPT": "summarize.v9"})
