@@ -67,13 +67,14 @@ def to_junit(result: RunResult) -> ET.ElementTree:
     model = p.get("model") or {}
     root = ET.Element("testsuites", name=f"claimtrace-eval-{result.suite}")
 
-    def properties(suite: ET.Element) -> None:
+    def properties(suite: ET.Element) -> ET.Element:
         props = ET.SubElement(suite, "properties")
         for k, v in (("git_commit", p.get("git_commit")), ("model", model.get("name")),
                      ("model_sha256", model.get("sha256")), ("scorer_version", p.get("scorer_version")),
                      ("summaries", "on" if result.summarize else "off"), ("date_utc", p.get("date_utc"))):
             if v is not None:
                 ET.SubElement(props, "property", name=k, value=str(v))
+        return props
 
     # -- articles
     arts = ET.SubElement(root, "testsuite", name=f"claimtrace.eval.{result.suite}.articles")
@@ -81,7 +82,7 @@ def to_junit(result: RunResult) -> ET.ElementTree:
     versions = p.get("fixture_versions") or {}
     groups = list(result.groups)
     n_fail = 0
-    for gold, score in zip(result.gold, result.scores):
+    for gold, score in zip(result.gold, result.scores, strict=True):
         tc = ET.SubElement(arts, "testcase", name=score.id, time=f"{score.seconds or 0.0:.3f}",
                            classname=f"claimtrace.eval.{result.suite}.articles"
                            + (f".{group_of(gold)}" if groups else ""))
@@ -106,10 +107,9 @@ def to_junit(result: RunResult) -> ET.ElementTree:
 
     # -- gated metrics
     gate = ET.SubElement(root, "testsuite", name=f"claimtrace.eval.{result.suite}.gate")
-    properties(gate)
+    props = properties(gate)
     gate_groups = (result.gate or {}).get("groups") or {}
     if groups:
-        props = gate.find("properties")
         for gname, g in result.groups.items():
             ET.SubElement(props, "property", name=f"group.{gname}.articles", value=str(g["articles"]))
             ET.SubElement(props, "property", name=f"group.{gname}.fixtures", value=",".join(g["ids"]))
@@ -215,7 +215,7 @@ def to_markdown(result: RunResult, report_dir: Path | None = None) -> str:
     lines += ["<details><summary>Per article</summary>", "",
               "| article | gold | found | F1 lenient | F1 exact | source | source name | s |" + (" group |" if groups else ""),
               "|---|---|---|---|---|---|---|---|" + ("---|" if groups else "")]
-    for gold, s in zip(result.gold, result.scores):
+    for gold, s in zip(result.gold, result.scores, strict=True):
         am, ac = s.metrics(), s.counts
         lines.append(f"| {s.id} | {ac.gold_attr} | {ac.gold_found_lenient} | {fmt(am['content_f1_lenient'])} | "
                      f"{fmt(am['content_f1_exact'])} | {fmt(am['source_accuracy'])} | {fmt(am['source_name_accuracy'])} | "

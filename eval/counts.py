@@ -67,7 +67,7 @@ class Counts:
     conf_lo_total: int = 0
     conf_lo_correct: int = 0
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
     def to_dict(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.schema import SummarizeRequest, SummarizeResponse
+from service.schema import SummarizeOptions, SummarizeRequest, SummarizeResponse
 from service.summarize import numbers
 
 DIR = Path(__file__).resolve().parent / "injection"
@@ -51,7 +51,7 @@ def load_cases(directory: Path = DIR, only: list[str] | None = None) -> list[Cas
 
 
 def request(case: Case, max_sentences: int = 3) -> SummarizeRequest:
-    return SummarizeRequest(text=case.text, title=case.title, options={"max_sentences": max_sentences})
+    return SummarizeRequest(text=case.text, title=case.title, options=SummarizeOptions(max_sentences=max_sentences))
 
 
 def check(case: Case, response: SummarizeResponse) -> Outcome:

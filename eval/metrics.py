@@ -27,8 +27,15 @@ from __future__ import annotations
 
 from .attribution_scoring import CONFIDENCE_SPLIT, ArticleScore, Match, document_text, failed_article, score_article
 from .counts import Counts, aggregate, cost, f1, ratio
-from .matching import (gold_names_for_name_accuracy, is_named_alias, name_alone_matches, name_tokens, names_match,
-                       norm_text, trim)
+from .matching import (
+    gold_names_for_name_accuracy,
+    is_named_alias,
+    name_alone_matches,
+    name_tokens,
+    names_match,
+    norm_text,
+    trim,
+)
 from .summary_checks import carried_attributions
 
 SCORER_VERSION = 4  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source;

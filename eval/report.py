@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 import json
+from itertools import pairwise
 from pathlib import Path
 
-from service.schema import ATTRIBUTED_KINDS, SummarizeResponse
+from service.schema import SummarizeResponse
 
 from .adapters import GoldArticle
 from .metrics import ArticleScore, document_text, names_match
@@ -161,7 +162,7 @@ def to_json(result: RunResult) -> dict:
                               "counts": g["totals"].to_dict() if g["articles"] else None, "cost": g["cost"]}
                        for name, g in result.groups.items()}} if result.groups else {}),
         "articles": [_article_json(g, s, result.responses.get(g.id), bool(result.groups))
-                     for g, s in zip(result.gold, result.scores)],
+                     for g, s in zip(result.gold, result.scores, strict=True)],
     }
 
 
@@ -219,7 +220,7 @@ def to_markdown(result: RunResult) -> str:
     lines += ["| article | gold | pred | found | F1 lenient | F1 exact | source acc | cue acc | unsourced | s | error |"
               + (" group |" if groups else ""),
               "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if groups else "")]
-    for gold, s in zip(result.gold, result.scores):
+    for gold, s in zip(result.gold, result.scores, strict=True):
         am, ac = s.metrics(), s.counts
         lines.append(
             f"| {s.id} | {ac.gold_attr} | {ac.pred_attr} | {ac.gold_found_lenient} | {fmt(am['content_f1_lenient'])} | "
@@ -252,12 +253,12 @@ li{margin:.15em 0}
 
 def _render(text: str, marks: list[tuple[int, int, str, str | None, str]]) -> str:
     """Text with marks (start, end, css class, background colour, tooltip); overlapping marks combine."""
-    cuts = {0, len(text)}
+    edges = {0, len(text)}
     for s, e, *_ in marks:
-        cuts.update((max(0, min(s, len(text))), max(0, min(e, len(text)))))
-    cuts = sorted(cuts)
+        edges.update((max(0, min(s, len(text))), max(0, min(e, len(text)))))
+    cuts = sorted(edges)
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         seg = html.escape(text[a:b])
         active = [m for m in marks if m[0] <= a and b <= m[1]]
         if not active:
@@ -347,16 +348,16 @@ def _article_html(gold: GoldArticle, score: ArticleScore, resp: SummarizeRespons
         if not m.found_lenient:
             misses.append(f"#{m.gold_index} [{g.source or 'no source'}] {snippet}")
             continue
-        cl = claims.get(m.claim_id or "")
-        if m.source_ok is False and cl:
-            got = srcs[cl.source_id].name if cl.source_id in srcs else cl.source_id
-            mention = cl.source_mention.text if cl.source_mention else None
+        hit = claims.get(m.claim_id or "")
+        if m.source_ok is False and hit:
+            got = srcs[hit.source_id].name if hit.source_id in srcs else hit.source_id
+            mention = hit.source_mention.text if hit.source_mention else None
             wrong_src.append(f"#{m.gold_index} gold {g.source!r} vs predicted {got!r} (mention {mention!r}): {snippet[:80]}")
-        if m.source_name_ok is False and m.source_ok and cl:
-            got = srcs[cl.source_id].name if cl.source_id in srcs else cl.source_id
+        if m.source_name_ok is False and m.source_ok and hit:
+            got = srcs[hit.source_id].name if hit.source_id in srcs else hit.source_id
             wrong_name.append(f"#{m.gold_index} gold {g.source!r} vs resolved name {got!r}: {snippet[:80]}")
-        if m.cue_ok is False and cl:
-            wrong_cue.append(f"#{m.gold_index} gold {g.cue_text!r} vs predicted {cl.cue.text if cl.cue else None!r}")
+        if m.cue_ok is False and hit:
+            wrong_cue.append(f"#{m.gold_index} gold {g.cue_text!r} vs predicted {hit.cue.text if hit.cue else None!r}")
     ul("Missed gold attributions", misses)
     ul("Wrong source (found content)", wrong_src)
     ul("Source right by mention, resolved name wrong (found content)", wrong_name)
@@ -407,7 +408,7 @@ def to_html(result: RunResult) -> str:
               '<span class="cue">cue</span><span class="source">source mention</span>'
               '<span class="unsourced">unsourced</span><span class="content miss">missed / false positive</span>'
               '<span class="junk">junk</span> — hover a span for its source and cue.</p>')
-    articles = "\n".join(_article_html(g, s, result.responses.get(g.id), bool(groups)) for g, s in zip(result.gold, result.scores))
+    articles = "\n".join(_article_html(g, s, result.responses.get(g.id), bool(groups)) for g, s in zip(result.gold, result.scores, strict=True))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>ClaimTrace eval: {result.suite}</title>
 <style>{CSS}</style></head><body>
 <h1>ClaimTrace eval: {html.escape(result.suite)}</h1>

@@ -10,7 +10,6 @@ from service.schema import SummarizeResponse
 from . import metrics
 from .adapters import GoldArticle
 
-
 # Fixture groups, scored separately and gated by their own thresholds sections (eval/fixtures/TUNING.md):
 # "tuned" fixtures (labelled_blind false) were used to develop the rules and the thresholds were measured
 # on them; "blind" ones (labelled_blind true) never were, so they estimate generalisation.

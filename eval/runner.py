@@ -21,15 +21,19 @@ import subprocess
 import sys
 import time
 import tomllib
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from service.schema import ModelInfo, SummarizeOptions, SummarizeRequest, SummarizeResponse
 
 from . import metrics
 from .adapters import FIXTURES_DIR, FixtureError, GoldArticle, load_fixtures
 from .result import GATE_SECTIONS, GROUPS, RunResult, group_of
+
+if TYPE_CHECKING:
+    from service.backends import Backend
 
 __all__ = ["RunResult", "main", "run", "check_gate", "load_thresholds", "HttpClient", "InProcessClient"]
 
@@ -62,6 +66,7 @@ class InProcessClient:
         from service.config import get_settings
 
         self._settings = get_settings()
+        self.backend: Backend
         if backend_name == "fake":
             from service.backends.fake import FakeBackend
 
@@ -165,7 +170,7 @@ def provenance(client: Client, responses: list[SummarizeResponse], n_articles: i
 
     try:
         model = client.model_info()
-    except Exception as exc:  # provenance falls back to the model named in the responses
+    except Exception as exc:  # noqa: BLE001 (any failure:) provenance falls back to the model named in the responses
         log.warning("could not read the model info: %s", exc)
         model = None
     seen_models = {r.model.model_dump_json() for r in responses}
@@ -178,7 +183,7 @@ def provenance(client: Client, responses: list[SummarizeResponse], n_articles: i
         "git_commit": _git("rev-parse", "HEAD"),
         "git_short": _git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(status) if status is not None else None,
-        "date_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "platform": platform.platform(),
             "python": platform.python_version(),
@@ -204,14 +209,15 @@ def run(gold: list[GoldArticle], client: Client, *, summarize: bool, suite: str 
         bar.set_postfix_str(art.id[:30])
         request = SummarizeRequest(text=art.text, title=art.title, options=SummarizeOptions(summarize=summarize))
         t0 = time.perf_counter()
+        resp: SummarizeResponse | None = None
         try:
-            resp = client.summarize(request)
+            got = client.summarize(request)
         except Exception as exc:  # one failing article is reported, the run goes on
             log.exception("article %s failed", art.id)
             score = metrics.failed_article(art, f"{type(exc).__name__}: {exc}")
-            resp = None
         else:
-            score = metrics.score_article(art, resp)
+            resp = got
+            score = metrics.score_article(art, got)
         score.seconds = time.perf_counter() - t0
         seconds.append(score.seconds)
         scores.append(score)
@@ -245,7 +251,7 @@ def score_groups(gold: list[GoldArticle], scores: list[metrics.ArticleScore], pe
     always present; one with no fixture in the run has ids [] and metrics/cost None."""
     out = {}
     for name in GROUPS:
-        members = [s for g, s in zip(gold, scores) if group_of(g) == name]
+        members = [s for g, s in zip(gold, scores, strict=True) if group_of(g) == name]
         totals = sum((s.counts for s in members), metrics.Counts())
         out[name] = {
             "ids": [s.id for s in members],
@@ -319,14 +325,15 @@ def check_gate(result: RunResult, thresholds: dict) -> dict:
     metrics in a run without summaries (skipped, said so). `results` has one {metric, bound, threshold,
     value, status: pass|fail|na|skipped|unknown, reason (when skipped), section, group} per gated metric;
     'groups' is {group: {section, articles, status: pass|fail|skipped|none}} (none: no bounds for it)."""
+    parts: list[tuple[str | None, str, dict | None]] = []
     if result.suite == "fixtures" and result.groups:
-        parts = []
-        for group in GROUPS:
-            g = result.groups[group]
-            parts.append((group, GATE_SECTIONS[group], {**g["metrics"], **g["cost"]} if g["articles"] else None))
+        for name in GROUPS:
+            g = result.groups[name]
+            parts.append((name, GATE_SECTIONS[name], {**g["metrics"], **g["cost"]} if g["articles"] else None))
     else:
         parts = [(None, result.suite, {**result.metrics, **result.cost})]
-    failures, checked, skipped, results = [], [], [], []
+    failures: list[str] = []
+    checked, skipped, results = [], [], []
     groups: dict = {}
     for group, section, values in parts:
         table = thresholds.get(section, {})
@@ -476,7 +483,7 @@ def _run_command(args: argparse.Namespace, polnear: bool, client_factory) -> int
             client = HttpClient(args.url)
         else:
             client = InProcessClient(args.backend or ("real" if summarize else "fake"))
-    except Exception as exc:  # e.g. the model can't be loaded: say so, no traceback
+    except Exception as exc:  # noqa: BLE001 e.g. the model can't be loaded: say so, no traceback
         print(f"error: could not start the service: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     if isinstance(client, HttpClient):
@@ -493,7 +500,7 @@ def _run_command(args: argparse.Namespace, polnear: bool, client_factory) -> int
         result.provenance["fixtures_dir"] = str(args.fixtures)
     result.gate = check_gate(result, thresholds)
     out = args.out or REPORTS_DIR / (
-        datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{result.provenance['git_short'] or 'nogit'}"
+        datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{result.provenance['git_short'] or 'nogit'}"
     )
     write_reports(result, out)
     if args.junit or args.markdown:

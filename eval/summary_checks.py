@@ -42,11 +42,11 @@ def score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: C
                 problems.append(f"must_attribute unattributed: {ma.fact} (wants {ma.source})")
         for phrase in spec.must_not_state:
             c.must_not_state_total += 1
-            carriers = [s for s in response.summary if phrase_in(phrase, s.text)]
-            if not carriers:
+            stating = [s for s in response.summary if phrase_in(phrase, s.text)]
+            if not stating:
                 continue
             c.must_not_state_suspects += 1
-            if all(_names_cited_source(s, response) for s in carriers):
+            if all(_names_cited_source(s, response) for s in stating):
                 problems.append(f"must_not_state suspect (attributed): {phrase}")
             else:
                 c.must_not_state_violations += 1

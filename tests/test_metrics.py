@@ -4,9 +4,18 @@ from __future__ import annotations
 import pytest
 
 from eval.adapters import GoldArticle, GoldAttribution, GoldSpan, from_fixture
-from eval.metrics import (Counts, aggregate, f1, is_named_alias, name_alone_matches, names_match, ratio,
-                          score_article, trim)
-from service.schema import Fixture, FixtureSummary, MustAttribute, SummarizeResponse
+from eval.metrics import (
+    Counts,
+    aggregate,
+    f1,
+    is_named_alias,
+    name_alone_matches,
+    names_match,
+    ratio,
+    score_article,
+    trim,
+)
+from service.schema import Fixture, FixtureSummary, SummarizeResponse
 
 
 def response(doc: str, claims=(), sources=(), summary=(), html_text: str | None = None) -> SummarizeResponse:

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from eval.adapters import from_fixture
 from eval.metrics import score_article
-from service.schema import Claim, Fixture, FixtureSummary, Source, Span, SummarizeResponse, SummarySentence, ModelInfo, DocumentInfo
+from service.schema import (
+    Claim,
+    DocumentInfo,
+    Fixture,
+    FixtureSummary,
+    ModelInfo,
+    Source,
+    Span,
+    SummarizeResponse,
+    SummarySentence,
+)
 
 TEXT = ("BRANDEL — The government will not reverse a planned 6 percent cut to regional grants, "
         "Finance Minister Irena Vollmer said on Monday. Organisers said 200 people would march.")

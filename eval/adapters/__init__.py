@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from service.schema import Fixture, FixtureSummary, locate
@@ -33,7 +34,7 @@ class GoldSpan:
                 raise ValueError(f"bad piece {(s, e)}")
 
     @classmethod
-    def one(cls, start: int, end: int) -> "GoldSpan":
+    def one(cls, start: int, end: int) -> GoldSpan:
         return cls(((start, end),))
 
     @property
@@ -189,7 +190,7 @@ def fixture_problems(fx: Fixture, file_stem: str | None = None) -> list[str]:
         except ValueError as exc:
             problems.append(f"unsourced[{i}]: {exc}")
     located.sort()
-    for (s1, e1, n1), (s2, e2, n2) in zip(located, located[1:]):
+    for (s1, e1, n1), (s2, e2, n2) in pairwise(located):
         if s2 < e1:
             problems.append(f"{n1} [{s1},{e1}) overlaps {n2} [{s2},{e2})")
     sm = fx.summary
