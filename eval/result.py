@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from service.schema import SummarizeResponse
 
-from . import metrics
 from .adapters import GoldArticle
+from .attribution_scoring import ArticleScore
+from .counts import Counts
 
 # Fixture groups, scored separately and gated by their own thresholds sections (eval/fixtures/TUNING.md):
 # "tuned" fixtures (labelled_blind false) were used to develop the rules and the thresholds were measured
@@ -25,9 +26,9 @@ def group_of(gold: GoldArticle) -> str:
 class RunResult:
     suite: str  # fixtures | polnear
     gold: list[GoldArticle]
-    scores: list[metrics.ArticleScore]
+    scores: list[ArticleScore]
     responses: dict[str, SummarizeResponse | None]
-    totals: metrics.Counts
+    totals: Counts  # (imported by name: the `metrics` field below would shadow a module)
     metrics: dict
     cost: dict
     provenance: dict

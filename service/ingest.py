@@ -37,9 +37,6 @@ class Document:
             out.append((pos, len(self.text)))
         return out
 
-    def is_removed(self, start: int, end: int) -> bool:
-        return any(r.start <= start and end <= r.end for r in self.removed)
-
 
 @lru_cache(maxsize=None)
 def _junk_patterns() -> list[tuple[re.Pattern[str], str]]:

@@ -2,7 +2,7 @@
 import pytest
 
 from service.nlp import EXPECTED_PIPELINE, PipelineMismatch, check_meta, load_pipeline
-from tests.attribute_helpers import attributed, grounded, run, source_of
+from tests.attribute_helpers import attributed, grounded, run
 
 
 @pytest.fixture(scope="session")

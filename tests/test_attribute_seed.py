@@ -1,20 +1,15 @@
-"""The seed article end to end through ingest -> segment -> attribute (DESIGN.md issue 4)."""
-from pathlib import Path
-
+"""The seed article end to end through ingest -> segment -> attribute (DESIGN.md issue 4). The article
+is the bundled fixture eval/fixtures/nk-workers-russia.json (conftest's `seed_text`), so this never skips."""
 import pytest
 
 from service.attribute import attribute
 from service.ingest import ingest
 from service.segment import segment
 
-SEED = Path("/work/shared/seed/nk-workers-russia.txt")
-
 
 @pytest.fixture(scope="module")
-def seed():
-    if not SEED.exists():
-        pytest.skip("seed article not available")
-    doc = ingest(text=SEED.read_text(encoding="utf-8"))
+def seed(seed_text):
+    doc = ingest(text=seed_text)
     att = attribute(doc, segment(doc))
     return doc, att
 

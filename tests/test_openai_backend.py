@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.backends.base import GenParams
-from service.backends.openai import ChatTemplate, OpenAIBackend
+from service.backends.openai import OpenAIBackend
 from service.config import Settings
 from service.errors import EngineError, EngineUnavailable, GenerationTimeout
 

@@ -1,10 +1,8 @@
 """HTTP routes: thin wrappers around the pipeline and the app state."""
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from .. import pipeline
 from ..deadline import Deadline
