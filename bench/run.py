@@ -85,24 +85,13 @@ def summary_prompts(texts: dict[str, str]) -> dict[str, dict]:
 
 def worker(kind: str, prompts_file: str, runs: int, quick: bool) -> dict:
     """Load one runtime in this process, generate every article's prompts `runs` times, report."""
-    from service.backends.base import GenParams
+    from service.backends import GenParams, load_backend, load_report
     from service.config import get_settings
 
-    settings = get_settings()
-    if kind == "llamacpp":
-        from service.backends.llamacpp import LlamaCppBackend as cls
-    elif kind == "fake":
-        from service.backends.fake import FakeBackend
-
-        def cls(_):
-            b = FakeBackend()
-            b.load_seconds, b.load_source = 0.0, "none"
-            return b
-    else:
-        from service.backends.transformers import TransformersBackend as cls
     t0 = time.perf_counter()
-    backend = cls(settings)
+    backend = load_backend(get_settings(), kind)
     load = time.perf_counter() - t0
+    report = load_report(backend)
     data = json.loads(Path(prompts_file).read_text())
     per_article = {}
     for name, p in data.items():
@@ -116,9 +105,8 @@ def worker(kind: str, prompts_file: str, runs: int, quick: bool) -> dict:
         per_article[name] = {k: median([r[k] for r in rows]) for k in rows[0]}
         per_article[name]["texts"] = [g.text for g in gens]
     return {
-        "kind": kind, "load_s": load, "load_source": getattr(backend, "load_source", None),
-        "info": backend.info.model_dump(), "weight_bytes": _weight_bytes(backend),
-        "loaded_bytes": _weight_bytes(backend, per_token=False),
+        "kind": kind, "load_s": load, "load_source": report.source,
+        "info": backend.info.model_dump(), "weight_bytes": report.weight_bytes, "loaded_bytes": report.loaded_bytes,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "articles": per_article,
     }
 
@@ -147,24 +135,6 @@ def _gen_stats(gens, wall: float) -> dict:
         "decode_tok_s": decode_tokens / decode_s if decode_s else None,
         "decode_steps_s": steps / decode_s if decode_s else None,
     }
-
-
-def _weight_bytes(backend, per_token: bool = True) -> int | None:
-    """Bytes of weights read per generated token (the token embedding is only indexed), or all loaded."""
-    model = getattr(backend, "model", None)
-    if model is not None:
-        total = 0
-        for name, t in list(model.named_parameters()) + list(model.named_buffers()):
-            if "rotary" not in name and not (per_token and "embed_tokens" in name):
-                total += t.numel() * t.element_size()
-        return total
-    weights = getattr(backend, "weights", None)
-    if weights is not None and str(weights.path).endswith(".gguf"):
-        from gguf import GGUFReader
-
-        return sum(int(t.n_bytes) for t in GGUFReader(weights.path).tensors
-                   if not (per_token and t.name == "token_embd.weight"))
-    return None
 
 
 def copy_bandwidth(mb: int) -> float:

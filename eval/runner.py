@@ -60,22 +60,16 @@ class Client(Protocol):
 
 
 class InProcessClient:
-    """Builds the backend once and calls service.pipeline.run for each article."""
+    """Builds the backend once (or takes one already loaded) and calls service.pipeline.run for each article."""
 
-    def __init__(self, backend_name: str):
+    def __init__(self, backend_name: str = "real", backend: Backend | None = None):
+        from service.backends import load_backend
         from service.config import get_settings
 
         self._settings = get_settings()
-        self.backend: Backend
-        if backend_name == "fake":
-            from service.backends.fake import FakeBackend
-
-            self.backend = FakeBackend()
+        if backend_name == "fake":  # "real" is whatever CLAIMTRACE_BACKEND selects
             self._settings = self._settings.model_copy(update={"backend": "fake"})
-        else:
-            from service.backends import load_backend
-
-            self.backend = load_backend(self._settings)
+        self.backend = backend or load_backend(self._settings)
 
     def summarize(self, request: SummarizeRequest) -> SummarizeResponse:
         from service import pipeline

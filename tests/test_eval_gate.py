@@ -10,35 +10,17 @@ from __future__ import annotations
 
 import pytest
 
-from eval.runner import main
-from service import pipeline
-from service.config import ROOT, get_settings
+from eval.runner import InProcessClient, main
+from service.config import ROOT
 
 POLNEAR_DEV = ROOT.parent / "shared" / "polnear-dev"
 
 pytestmark = pytest.mark.model
 
 
-class _Loaded:
-    """eval client over the session's already-loaded backend (the model loads once per run)."""
-
-    def __init__(self, backend):
-        self.backend = backend
-        self._settings = get_settings()
-
-    def summarize(self, request):
-        return pipeline.run(request, self.backend, self._settings)
-
-    def model_info(self):
-        return self.backend.info
-
-    def settings(self):
-        return {"mode": "in-process (pytest gate)", **self._settings.model_dump(mode="json")}
-
-
 def test_fixture_gate_real_model(real_backend, tmp_path):
     status = main(["--gate", "--quiet", "--out", str(tmp_path / "fixtures")],
-                  client_factory=lambda args, summarize: _Loaded(real_backend))
+                  client_factory=lambda args, summarize: InProcessClient(backend=real_backend))  # loaded once per session
     assert status == 0, "eval gate failed: see the table above and eval/thresholds.toml"
 
 

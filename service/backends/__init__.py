@@ -1,25 +1,34 @@
-"""Backends behind one interface (base.Backend); `load_backend` picks one from the settings."""
+"""Backends behind one interface (base.Backend). `load_backend` is the one place a backend is chosen:
+the service, the CLI, the eval runner, the bench and the tests all call it."""
 from __future__ import annotations
 
+import importlib
+
 from ..config import Settings
-from .base import Backend, GenParams, Generation, Message
+from .base import Backend, GenParams, Generation, LoadReport, Message
 
-__all__ = ["Backend", "GenParams", "Generation", "Message", "load_backend"]
+__all__ = ["BACKENDS", "Backend", "GenParams", "Generation", "LoadReport", "Message", "load_backend", "load_report"]
+
+# CLAIMTRACE_BACKEND value -> (module, class); imported lazily (torch, llama_cpp and httpx are heavy)
+BACKENDS = {
+    "transformers": ("transformers", "TransformersBackend"),
+    "llamacpp": ("llamacpp", "LlamaCppBackend"),
+    "openai": ("openai", "OpenAIBackend"),
+    "fake": ("fake", "FakeBackend"),
+}
 
 
-def load_backend(settings: Settings) -> Backend:
-    if settings.backend == "fake":
-        from .fake import FakeBackend
+def load_backend(settings: Settings, kind: str | None = None) -> Backend:
+    """The backend `kind` (default: settings.backend), built from the settings."""
+    kind = kind or settings.backend
+    if kind not in BACKENDS:
+        raise ValueError(f"unknown backend {kind!r}; one of {', '.join(BACKENDS)}")
+    module, name = BACKENDS[kind]
+    cls = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return cls(settings)
 
-        return FakeBackend()
-    if settings.backend == "openai":
-        from .openai import OpenAIBackend
 
-        return OpenAIBackend(settings)
-    if settings.backend == "llamacpp":
-        from .llamacpp import LlamaCppBackend
-
-        return LlamaCppBackend(settings)
-    from .transformers import TransformersBackend
-
-    return TransformersBackend(settings)
+def load_report(backend: Backend) -> LoadReport:
+    """The backend's LoadReport; one without weights of its own (fake, a remote engine) gets an empty one."""
+    report = getattr(backend, "load", None)
+    return report if isinstance(report, LoadReport) else LoadReport(source=backend.info.backend)

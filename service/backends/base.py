@@ -34,7 +34,24 @@ class Generation:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LoadReport:
+    """How a backend came up: what the bench and the logs read, so no caller needs its internals."""
+
+    seconds: float = 0.0
+    source: str = "none"  # where the weights came from: "int4-cache", "gguf-int4-convert", "gguf", ...
+    weight_bytes: int | None = None  # weight bytes one decode step reads (the token embedding is only indexed)
+    loaded_bytes: int | None = None  # every weight byte as loaded (what peak RSS is compared with)
+    path: str | None = None  # the verified weights file (a GGUF for the llama.cpp anchor)
+
+
 class Backend(Protocol):
+    """What callers use, and all they use: `info` (in responses and the cache key) and `generate`.
+
+    Local backends also carry `load` (a LoadReport); read it through `backends.load_report`, which
+    answers for any backend. Remote engines may add `check_live()` (for /healthz) and `in_flight`
+    (for /metrics); callers look those up with getattr and treat them as optional."""
+
     info: ModelInfo
 
     def generate(self, prompts: list[list[Message]], params: GenParams) -> list[Generation]:

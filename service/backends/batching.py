@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from . import load_report
 from .base import Backend, GenParams, Generation, Message
 
 
@@ -30,14 +31,12 @@ class BatchingBackend:
     def __init__(self, backend: Backend, window_s: float = 0.05, max_rows: int = 16):
         self.backend = backend
         self.info = backend.info
+        self.load = load_report(backend)
         self.window_s = window_s
         self.max_rows = max_rows
         self._cond = threading.Condition()
         self._waiting: list[_Call] = []
         self._running = False
-
-    def __getattr__(self, name: str):  # load_seconds, load_source, render, ... of the wrapped backend
-        return getattr(self.backend, name)
 
     def generate(self, prompts: list[list[Message]], params: GenParams) -> list[Generation]:
         call = _Call(prompts, params)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
+from ..config import Settings
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message
+from .base import GenParams, Generation, LoadReport, Message
 
 _TRIM = " .,“”\"'"
 _CLAIM_LINE = re.compile(r"^\[(c\d+)\] (.+?) \((?:direct|indirect|mixed) claim\): (.+)$", re.M)  # summarize.v1
@@ -16,8 +17,9 @@ _ONE_CLAIM = re.compile(r"^Claim: (.+)$", re.M)  # summarize.v2
 
 
 class FakeBackend:
-    def __init__(self, reply: str | None = None):
+    def __init__(self, settings: Settings | None = None, *, reply: str | None = None):
         self.info = ModelInfo(name="fake", backend="fake", dtype=None, sha256=None)
+        self.load = LoadReport(source="none")
         self._reply = reply
         self.calls: list[list[Message]] = []
 

@@ -14,7 +14,7 @@ import time
 from ..config import Settings
 from ..errors import GenerationTimeout, ModelLoadError
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message, has_markup, neutralise, template_pieces
+from .base import GenParams, Generation, LoadReport, Message, has_markup, neutralise, template_pieces
 from .weights import resolve
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,6 @@ class LlamaCppBackend:
         weights = resolve(settings.model, settings.cache_dir, settings.model_sha256)
         if weights.kind != "gguf":
             raise ModelLoadError(f"the llama.cpp backend needs a .gguf model, got {settings.model!r}")
-        self.weights = weights
-        self.load_source = "gguf"
         self.llm = Llama(model_path=weights.path, n_ctx=N_CTX, n_threads=settings.threads,
                          n_threads_batch=settings.threads, n_batch=512, verbose=False)
         meta = self.llm.metadata
@@ -52,10 +50,11 @@ class LlamaCppBackend:
         self._format = Jinja2ChatFormatter(template=template, eos_token=token("tokenizer.ggml.eos_token_id"),
                                            bos_token=token("tokenizer.ggml.bos_token_id"), add_generation_prompt=True)
         self._eos = {self.llm.token_eos()}
-        self.load_seconds = time.perf_counter() - t0
+        self.load = LoadReport(seconds=time.perf_counter() - t0, source="gguf", weight_bytes=gguf_bytes(weights.path),
+                               loaded_bytes=gguf_bytes(weights.path, per_token=False), path=weights.path)
         self.info = ModelInfo(name=weights.name, backend="llamacpp", dtype="gguf", sha256=weights.sha256)
         self._lock = threading.Lock()  # one llama context: generate() calls never interleave
-        log.info("model %s ready in %.2f s (llama.cpp)", weights.name, self.load_seconds)
+        log.info("model %s ready in %.2f s (llama.cpp)", weights.name, self.load.seconds)
 
     def render(self, messages: list[Message], prefix: str = "") -> str:
         return self._format(messages=messages).prompt + prefix
@@ -122,3 +121,10 @@ class LlamaCppBackend:
             text=answer, prompt_tokens=len(tokens), new_tokens=len(out), seconds=end - start, stopped_by=stopped,
             extra={"prefill_s": first - start, "decode_s": end - first, "decode_steps": max(len(out) - 1, 0)},
         )
+
+
+def gguf_bytes(path: str, per_token: bool = True) -> int:
+    """Bytes of the GGUF's tensors a decode step reads (the token embedding is only indexed), or all."""
+    from gguf import GGUFReader
+
+    return sum(int(t.n_bytes) for t in GGUFReader(path).tensors if not (per_token and t.name == "token_embd.weight"))

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import GenerationTimeout, ModelLoadError
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message, has_markup, neutralise, template_pieces
+from .base import GenParams, Generation, LoadReport, Message, has_markup, neutralise, template_pieces
 from .weights import Weights, resolve
 
 log = logging.getLogger(__name__)
@@ -294,8 +294,7 @@ class TransformersBackend:
         self.settings = settings
         t0 = time.perf_counter()
         weights = resolve(settings.model, settings.cache_dir, settings.model_sha256)
-        self.weights = weights
-        self.load_source = weights.kind
+        source = weights.kind
         quant = settings.quant
         ready = quant != "none" and weights.kind == "gguf" and (quantized_dir(settings.cache_dir, weights, quant) / "claimtrace.json").exists()
         if quant != "none" and not ready and (weights.kind != "gguf" or _gguf_arch(weights.path) not in QUANT_ARCHS):
@@ -307,10 +306,10 @@ class TransformersBackend:
         if quant != "none":
             target = quantized_dir(settings.cache_dir, weights, quant)
             if not (target / "claimtrace.json").exists():
-                self.load_source = f"gguf-{quant}-convert"
+                source = f"gguf-{quant}-convert"
                 _quantize_gguf(weights, target, quant)
             else:
-                self.load_source = f"{quant}-cache"
+                source = f"{quant}-cache"
             self.tokenizer = AutoTokenizer.from_pretrained(target)
             self.model = _load_quantized(target)
             dtype = f"{quant}+bfloat16"
@@ -318,10 +317,10 @@ class TransformersBackend:
             if weights.kind == "gguf":
                 target = converted_dir(settings.cache_dir, weights, settings.dtype)
                 if not (target / "claimtrace.json").exists():
-                    self.load_source = "gguf-convert"
+                    source = "gguf-convert"
                     _convert_gguf(weights, target, settings.dtype)
                 else:
-                    self.load_source = "safetensors-cache"
+                    source = "safetensors-cache"
                 path = str(target)
             else:
                 path = weights.path
@@ -338,10 +337,11 @@ class TransformersBackend:
         eos = self.model.generation_config.eos_token_id if self.model.generation_config else None
         eos = eos if isinstance(eos, list) else [eos] if eos is not None else []
         self._eos = {int(e) for e in eos} | ({self.tokenizer.eos_token_id} - {None})
-        self.load_seconds = time.perf_counter() - t0
+        self.load = LoadReport(seconds=time.perf_counter() - t0, source=source, weight_bytes=model_bytes(self.model),
+                               loaded_bytes=model_bytes(self.model, per_token=False), path=weights.path)
         self.info = ModelInfo(name=weights.name, backend="transformers", dtype=dtype, sha256=weights.sha256)
         self._lock = threading.Lock()  # one generate() at a time; torch already uses every core
-        log.info("model %s ready in %.2f s (%s)", weights.name, self.load_seconds, self.load_source)
+        log.info("model %s ready in %.2f s (%s)", weights.name, self.load.seconds, source)
 
     def render(self, messages: list[Message], prefix: str = "") -> str:
         text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
@@ -488,6 +488,15 @@ class TransformersBackend:
             stats["decode_s"] = time.perf_counter() - td
             stats["decode_steps"] = steps
         return new_ids, stopped, stats
+
+
+def model_bytes(model, per_token: bool = True) -> int:
+    """Weight bytes one decode step reads (the token embedding is only indexed), or all loaded."""
+    total = 0
+    for name, t in list(model.named_parameters()) + list(model.named_buffers()):
+        if "rotary" not in name and not (per_token and "embed_tokens" in name):
+            total += t.numel() * t.element_size()
+    return total
 
 
 def _gguf_arch(path: str) -> str | None:
