@@ -87,9 +87,9 @@ BASELINES = {
 
 
 def run(gold, names=tuple(BASELINES)) -> dict[str, dict]:
+    from service.repair import Summary
     from service.respond import respond
     from service.selection import target_length
-    from service.repair import Summary
 
     totals = {k: metrics.Counts() for k in names}
     problems: dict[str, dict[str, list[str]]] = {k: {} for k in names}
