@@ -1,4 +1,4 @@
-"""Scoring (DESIGN.md section 3): per-article COUNTS, then one micro-averaged aggregation over the set.
+"""Scoring: per-article COUNTS, then one micro-averaged aggregation over the set.
 
 `score_article(gold, response)` compares one `SummarizeResponse` with one `GoldArticle` and returns an
 `ArticleScore`: integer `Counts` plus the details the HTML report shows (misses, false positives...).

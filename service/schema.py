@@ -1,7 +1,10 @@
-"""Wire contract of shared/DESIGN.md: the one place these shapes are declared.
+"""The wire contract: the one place the request, response, error and eval-fixture shapes are declared.
 
 The service builds responses from these types and the eval suite validates fixtures and
-responses with them, so a contract change fails loudly in both places.
+responses with them, so a contract change fails loudly in both places. docs/contract.md is generated
+from this module (`python docs/make_contract.py`; tests/test_contract_doc.py fails when it is stale), so
+the class docstrings and field descriptions here are the documentation: field names may grow, what is
+here should not change meaning.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ class Span(BaseModel):
     text: str
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end < self.start:
             raise ValueError(f"span end {self.end} before start {self.start}")
         if len(self.text) != self.end - self.start:
@@ -34,7 +37,7 @@ class Span(BaseModel):
         return self
 
     @classmethod
-    def of(cls, text: str, start: int, end: int) -> "Span":
+    def of(cls, text: str, start: int, end: int) -> Span:
         return cls(start=start, end=end, text=text[start:end])
 
     def grounded_in(self, text: str) -> bool:
@@ -42,36 +45,54 @@ class Span(BaseModel):
 
 
 class Removed(BaseModel):
+    """A range of the document that is junk (boilerplate, advertisement, caption...): reported, never cut
+    out of the text, so offsets are untouched."""
+
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     reason: str
 
 
 class Claim(BaseModel):
-    id: str
-    kind: ClaimKind
+    """One claim in the article. `content` is what is claimed (inside the quote marks for a quote), `cue`
+    the attributing words ("told reporters"), `source_mention` the words naming the source here ("he").
+    `source_id` always names a source in `sources`; kind `unsourced` (the reporter's own assertion) goes
+    with the one source of type `reporter`, and only with it."""
+
+    id: str  # "c1", "c2"...: what summary sentences cite
+    kind: ClaimKind  # direct (a quote), indirect (reported speech), mixed, unsourced (the reporter's own)
     content: Span
     cue: Span | None = None
     source_mention: Span | None = None
     source_id: str
+    # how sure the engine is, 0-1 (the learned tagger's additions stay below 0.8)
     confidence: float = Field(ge=0.0, le=1.0)
 
 
 class Source(BaseModel):
-    id: str
+    """A source, resolved across the article: "a Russian official", "Mr. Shoigu" and "he" are one source,
+    with a canonical `name`, a `type`, an optional `description` and every mention."""
+
+    id: str  # "s1", "s2"...
     name: str
     type: SourceType
-    description: str | None = None
+    description: str | None = None  # from an apposition or title in the article ("close aide to ...")
     mentions: list[Span] = Field(default_factory=list)
 
 
 class SummarySentence(BaseModel):
+    """One summary sentence and the claims it rests on. Every `claim_ids` entry names a claim; its numbers
+    and proper names occur in the article; a sentence that rests on an attributed claim names its source.
+    `verified` is false when a check failed and the sentence could not be repaired."""
+
     text: str
     claim_ids: list[str] = Field(default_factory=list)
     verified: bool = True
 
 
 class ModelInfo(BaseModel):
+    """The model that wrote the summary (also `GET /v1/model`); `sha256` of the weights file it loaded."""
+
     name: str
     backend: str
     dtype: str | None = None
@@ -79,6 +100,9 @@ class ModelInfo(BaseModel):
 
 
 class DocumentInfo(BaseModel):
+    """What the offsets index. For a `text` request: the text exactly as sent (`text` is then omitted);
+    for an `html` request: the plain text extracted from the page, returned in full as `text`."""
+
     text: str | None = None  # returned in full for html requests only
     length: int
     title: str | None = None  # echoed from the request
@@ -87,6 +111,8 @@ class DocumentInfo(BaseModel):
 
 
 class SummarizeOptions(BaseModel):
+    """Strictly typed: `"3"` is not 3, `"no"` is not false."""
+
     model_config = ConfigDict(extra="forbid")
     max_sentences: int | None = Field(
         default=None, ge=1, le=6, strict=True,
@@ -119,7 +145,7 @@ class SummarizeRequest(BaseModel):
     options: SummarizeOptions = Field(default_factory=SummarizeOptions)
 
     @model_validator(mode="after")
-    def _exactly_one_body(self) -> "SummarizeRequest":
+    def _exactly_one_body(self) -> SummarizeRequest:
         if (self.text is None) == (self.html is None):
             raise ValueError("send exactly one of 'text' or 'html'")
         body = self.text if self.text is not None else self.html
@@ -140,18 +166,22 @@ class ErrorResponse(BaseModel):
 
 
 class SummarizeResponse(BaseModel):
+    """The answer of `POST /v1/summarize`. Every span satisfies `document_text[start:end] == text`.
+    `id` is the SHA-256 of (text, model, prompt versions, options): the same request gets the same id
+    (and `GET /v1/results/{id}` returns it). `prompt_versions` names every prompt file used."""
+
     id: str
     model: ModelInfo
-    prompt_versions: dict[str, str]
+    prompt_versions: dict[str, str]  # stage -> prompt file id, e.g. {"summarize": "summarize.v3"}
     document: DocumentInfo
-    summary: list[SummarySentence]
+    summary: list[SummarySentence]  # empty when options.summarize is false
     claims: list[Claim]
     sources: list[Source]
-    warnings: list[str] = Field(default_factory=list)
-    timings_ms: dict[str, float] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)  # for a person: what was degraded and why
+    timings_ms: dict[str, float] = Field(default_factory=dict)  # per stage, and "total"
 
 
-# ---- eval fixtures (DESIGN.md section 2) ----
+# ---- eval fixtures ----
 
 
 class FixtureAttribution(BaseModel):
