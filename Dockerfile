@@ -46,20 +46,20 @@ RUN pip install --no-deps --require-hashes -r requirements/offline-docs.txt
 # Only the modules that loading imports are copied, so a change elsewhere in service/ reuses this
 # layer (if loading ever imports another module, add it here: the build fails with ImportError).
 # The conversion is also kept in a build cache keyed by the conversion code (transformers.py,
-# weights.py), so a change of config.py or schema.py re-runs this step without converting again.
+# hf/, weights.py), so a change of config.py or schema.py re-runs this step without converting again.
 FROM deps AS model
 COPY service/__init__.py service/config.py service/errors.py service/schema.py /opt/convert/service/
 COPY service/backends/ /opt/convert/service/backends/
 USER claimtrace
 RUN --mount=type=cache,id=claimtrace-model,target=/tmp/claimtrace-build,uid=10001,gid=10001 \
     set -eu; \
-    key="$(cat /opt/convert/service/backends/transformers.py /opt/convert/service/backends/weights.py | sha256sum | cut -c1-16)"; \
+    key="$(cat /opt/convert/service/backends/transformers.py /opt/convert/service/backends/weights.py /opt/convert/service/backends/hf/*.py | sha256sum | cut -c1-16)"; \
     work=/tmp/claimtrace-build; \
     find "$work" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +; \
     cd /opt/convert; \
     CLAIMTRACE_CACHE_DIR="$work/$key" HF_HUB_OFFLINE=1 python -c "from service.config import get_settings; \
-from service.backends import load_backend; b = load_backend(get_settings()); \
-print('model', b.info.name, b.info.dtype, b.info.sha256, b.load_source)"; \
+from service.backends import load_backend, load_report; b = load_backend(get_settings()); \
+print('model', b.info.name, b.info.dtype, b.info.sha256, load_report(b).source)"; \
     mkdir -p "$CLAIMTRACE_CACHE_DIR"; \
     cp -a "$work/$key/gguf" "$work/$key/hf" "$CLAIMTRACE_CACHE_DIR/"; \
     du -sh "$CLAIMTRACE_CACHE_DIR"/*

@@ -23,10 +23,10 @@ from service.attribute import attribute  # noqa: E402
 from service.backends import GenParams, load_backend  # noqa: E402
 from service.config import get_settings  # noqa: E402
 from service.ingest import ingest  # noqa: E402
+from service.repair import repair  # noqa: E402
 from service.schema import SummarizeOptions  # noqa: E402
 from service.segment import segment  # noqa: E402
 from service.summarize import summarize  # noqa: E402
-from service.repair import repair  # noqa: E402
 from service.verify import verify  # noqa: E402
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from ..config import Settings
-from .base import Backend, GenParams, Generation, LoadReport, Message
+from .base import Backend, Generation, GenParams, LoadReport, Message
 
 __all__ = ["BACKENDS", "Backend", "GenParams", "Generation", "LoadReport", "Message", "load_backend", "load_report"]
 

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from . import load_report
-from .base import Backend, GenParams, Generation, Message
+from .base import Backend, Generation, GenParams, Message
 
 
 @dataclass

@@ -9,7 +9,7 @@ import re
 
 from ..config import Settings
 from ..schema import ModelInfo
-from .base import GenParams, Generation, LoadReport, Message
+from .base import Generation, GenParams, LoadReport, Message
 
 _TRIM = " .,“”\"'"
 _CLAIM_LINE = re.compile(r"^\[(c\d+)\] (.+?) \((?:direct|indirect|mixed) claim\): (.+)$", re.M)  # summarize.v1

@@ -14,7 +14,7 @@ import time
 from ..config import Settings
 from ..errors import GenerationTimeout, ModelLoadError
 from ..schema import ModelInfo
-from .base import GenParams, Generation, LoadReport, Message, has_markup, neutralise, template_pieces
+from .base import Generation, GenParams, LoadReport, Message, has_markup, neutralise, template_pieces
 from .weights import resolve
 
 log = logging.getLogger(__name__)
