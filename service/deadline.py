@@ -14,17 +14,19 @@ and `ClientDisconnected` (499) once the client went away (`Deadline.cancel`, cal
 event loop). Time spent inside `paused()` — the model calls, which have their own budget,
 CLAIMTRACE_GENERATION_TIMEOUT_S — does not count against the CPU budget; cancellation still does.
 
-A backstop for code that never checks: the API's watcher calls `interrupt_if_overdue()`, which,
-once a request is `GRACE_S` past its budget (or past its cancellation) and still running a CPU
-stage, raises the same error inside the worker thread (CPython's PyThreadState_SetAsyncExc). It
-lands at the next Python bytecode of that thread; never during a model call (`paused`), never while
-the thread is importing a module (it waits for the import to end), and never after the thread has
-left `active()` (a lock orders the two). Long C calls are not interrupted.
+There is no preemptive backstop. An earlier one raised the error inside the worker thread
+(PyThreadState_SetAsyncExc) when a stage ran past its budget without checking; such an exception
+lands at any bytecode of any library the thread is in — between a lock's acquire and its `try`,
+inside a `finally`, half-way through an update of state shared by every request (spaCy's string
+store, lru caches, logging's handler locks) — so it could leave locks held and shared state torn,
+and it never reached C code anyway. Instead every loop whose length grows with the article
+checks: attribution per parsed sentence and per mention, HTML text collection per node, and the
+pipeline before each stage (tests/test_api_hardening.py times pathological articles against their
+budget). The API's watcher logs a request that runs `GRACE_S` past its budget without stopping, so
+a loop that misses its check shows up in the log.
 """
 from __future__ import annotations
 
-import ctypes
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,11 +36,11 @@ from contextvars import ContextVar
 from .errors import ClientDisconnected, CpuBudgetExceeded
 
 
-GRACE_S = 2.0  # how long a stage may run past its budget or cancellation before the backstop fires
+GRACE_S = 2.0  # past its budget or cancellation by this much, a still-running request is logged as not checking
 
 
 class Deadline:
-    __slots__ = ("budget_s", "_spent", "_since", "_cancelled", "_cancelled_at", "_thread", "_lock", "_last_interrupt")
+    __slots__ = ("budget_s", "_spent", "_since", "_cancelled", "_cancelled_at", "_lock")
 
     def __init__(self, budget_s: float | None = None):
         self.budget_s = budget_s
@@ -46,9 +48,7 @@ class Deadline:
         self._since: float | None = time.monotonic()  # None while paused
         self._cancelled: str | None = None
         self._cancelled_at = 0.0
-        self._thread: int | None = None  # the worker thread while it runs inside active()
         self._lock = threading.Lock()
-        self._last_interrupt = 0.0
 
     def elapsed(self) -> float:
         """Seconds counted against the budget so far."""
@@ -80,37 +80,15 @@ class Deadline:
         if error is not None:
             raise error
 
-    def interrupt_if_overdue(self, grace_s: float = GRACE_S) -> bool:
-        """From another thread: if the bound worker is `grace_s` past the budget or the cancellation and
-        still in a CPU stage, raise the error in it (again every `grace_s` while it swallows it)."""
-        now = time.monotonic()
-        if now - self._last_interrupt < grace_s:
-            return False
+    def overdue(self, grace_s: float = GRACE_S) -> bool:
+        """`grace_s` past the budget or the cancellation (for the watcher's log; nothing is interrupted)."""
         if self._cancelled is not None:
-            overdue = now - self._cancelled_at > grace_s
-        else:
-            overdue = self.budget_s is not None and self.elapsed() > self.budget_s + grace_s
-        if not overdue:
-            return False
-        with self._lock:
-            error = self._error()
-            if self._thread is None or self._since is None or error is None:  # gone, or in a model call
-                return False
-            if _importing(self._thread):  # never break an import half-way (a broken module stays broken)
-                return False
-            # an exception class (raised without arguments) carrying this request's message
-            kind = type(error.__class__.__name__, (error.__class__,), {"__init__": _init_with(error.message)})
-            tid = ctypes.c_ulong(self._thread)
-            hit = ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, ctypes.py_object(kind))
-            if hit == 1 and _importing(self._thread):  # it entered an import meanwhile: take it back
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, None)
-                return False
-            self._last_interrupt = now
-            return hit == 1
+            return time.monotonic() - self._cancelled_at > grace_s
+        return self.budget_s is not None and self._since is not None and self.elapsed() > self.budget_s + grace_s
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """Stop the budget clock (for model calls, which the backstop never interrupts); nests harmlessly."""
+        """Stop the budget clock (for model calls, which have their own budget); nests harmlessly."""
         if self._since is None:
             yield
             return
@@ -122,22 +100,6 @@ class Deadline:
         finally:
             with self._lock:
                 self._since = time.monotonic()
-
-
-def _importing(thread_id: int) -> bool:
-    frame = sys._current_frames().get(thread_id)
-    while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _init_with(message: str):
-    def __init__(self, *args):
-        super(type(self), self).__init__(message)
-
-    return __init__
 
 
 _current: ContextVar[Deadline | None] = ContextVar("claimtrace_deadline", default=None)
@@ -158,13 +120,7 @@ def check() -> None:
 def active(deadline: Deadline | None) -> Iterator[Deadline | None]:
     """Make `deadline` the current one for the code inside (one thread/context)."""
     token = _current.set(deadline)
-    if deadline is not None:
-        with deadline._lock:
-            deadline._thread = threading.get_ident()
     try:
         yield deadline
     finally:
-        if deadline is not None:
-            with deadline._lock:  # after this no interrupt can be aimed at this thread
-                deadline._thread = None
         _current.reset(token)

@@ -25,6 +25,7 @@ from service.backends.fake import FakeBackend
 from service.errors import ClientDisconnected
 from tests.test_api import ARTICLE
 
+
 @pytest.fixture(scope="module", autouse=True)
 def _spacy_loaded():
     """Load spaCy once up front, so that the tests with sub-second CPU budgets time their own work."""
@@ -185,39 +186,72 @@ def test_model_time_does_not_count_against_the_cpu_budget(fake_settings):
     assert resp.status_code == 200, resp.text
 
 
-def stubborn_attribute(log: dict, seconds: float = 20.0):
-    """An attribution stage that never checks the deadline: pure Python, for `seconds`."""
+def stubborn_attribute(log: dict, seconds: float = 3.0):
+    """An attribution stage that never checks the deadline: pure Python for `seconds`, updating two
+    lists that must stay the same length (state a half-way interrupt would tear)."""
 
     def attribute(doc, segments):
         log["started"].set()
-        n, t_end = 0, time.monotonic() + seconds
+        a, b = log.setdefault("a", []), log.setdefault("b", [])
+        t_end = time.monotonic() + seconds
         try:
             while time.monotonic() < t_end:
-                n += 1
+                a.append(len(a))
+                sum(range(2000))  # most of the time is spent between the two appends
+                b.append(len(b))
+            log["outcome"] = "ran to the end"
         except BaseException as e:
             log["outcome"] = type(e).__name__
             raise
         finally:
             log["done"].set()
-        log["outcome"] = "ran to the end"
-        raise RuntimeError("never interrupted")
+        return Attribution([], [], [])
 
     return attribute
 
 
-def test_a_stage_that_never_checks_is_interrupted_past_its_budget(fake_settings, monkeypatch):
+def test_a_stage_that_never_checks_is_never_torn_and_stops_at_the_next_stage(fake_settings, monkeypatch, caplog):
+    # nothing is raised inside a stage from outside (service/deadline.py: it could leave locks held and
+    # shared state half-updated); the budget stops the run at the next check, and the log says which request
     log = new_log()
-    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log))
+    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log, seconds=3.0))
+    backend = FakeBackend()
     settings = fake_settings.model_copy(update={"cpu_budget_s": 0.3})
-    with TestClient(create_app(settings, backend=FakeBackend(), cache=False)) as client:
-        t0 = time.monotonic()
-        resp = client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}})
-        elapsed = time.monotonic() - t0
+    with TestClient(create_app(settings, backend=backend, cache=False)) as client:
+        resp = client.post("/v1/summarize", json={"text": ARTICLE})
         envelope(resp, 504, "cpu_budget_exceeded")
-        assert elapsed < 0.3 + deadline_mod.GRACE_S + 3, elapsed
-        assert log["done"].is_set() and log["outcome"] == "CpuBudgetExceeded"
+        assert log["outcome"] == "ran to the end" and len(log["a"]) == len(log["b"]) > 0
+        assert backend.calls == []  # the model stage never started
+        assert any("past its CPU budget" in r.getMessage() for r in caplog.records)
         monkeypatch.undo()
         assert client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}}).status_code == 200
+
+
+PATHOLOGICAL = {  # ~200 KB each, the character limit raised to take them
+    "he said x 22,000 (the issue's reproducer, longer)": {"text": "he said. " * 22_000},
+    "one run-on clause, cut into 2,000-character sentences": {"text": "he said that " * 15_000},
+    "quotes and pronouns": {"text": '"Yes," he said. "No," she told him. ' * 5_500},
+    "names, titles, nested speech": {"text": "Mr. Smith told Ms. Jones that the minister, who said he would resign, denied it. " * 2_400},
+    "HTML nested 2,000 deep": {"html": ("<html><body>" + "<div><p>The minister said the plan would fail. He told "
+                                        "reporters it was doomed.</p>" * 2000 + "</div>" * 2000 + "</body></html>")[:199_000]},
+}
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_articles_end_within_their_cpu_budget(fake_settings, body):
+    # every loop that grows with the article checks the deadline (the parse in batches, HTML nodes,
+    # sentences, mentions): without the checks these took 9-40 s against a 2 s budget
+    budget = 2.0
+    settings = fake_settings.model_copy(update={"max_input_chars": 200_000, "cpu_budget_s": budget})
+    with TestClient(create_app(settings, backend=FakeBackend(), cache=False)) as client:
+        client.post("/v1/summarize", json={"text": ARTICLE, "options": {"summarize": False}})  # warm up
+        t0 = time.monotonic()
+        resp = client.post("/v1/summarize", json={**body, "options": {"summarize": False}})
+        elapsed = time.monotonic() - t0
+    assert resp.status_code in (200, 504), resp.text[:300]
+    if resp.status_code == 504:
+        envelope(resp, 504, "cpu_budget_exceeded")
+    assert elapsed < budget + 3.5, elapsed  # 0.4-1.3 s past the budget measured at a load of 13 on 2 cores
 
 
 def test_the_issue_reproducer_he_said_ten_thousand_times_is_bounded(fake_settings):
@@ -255,19 +289,25 @@ def test_client_disconnect_cancels_the_work(fake_settings, monkeypatch):
         assert app.state.claimtrace.in_flight == 0  # its queue place is free again
 
 
-def test_client_disconnect_stops_even_a_stage_that_never_checks(fake_settings, monkeypatch):
+def test_client_disconnect_during_a_stage_that_never_checks_stops_at_the_next_stage(fake_settings, monkeypatch):
     log = new_log()
-    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log))
-    app = create_app(fake_settings, backend=FakeBackend(), cache=False)
+    monkeypatch.setattr(pipeline, "attribute", stubborn_attribute(log, seconds=2.0))
+    backend = FakeBackend()
+    app = create_app(fake_settings, backend=backend, cache=False)
     with live(app, fake_settings) as port:
-        body = json.dumps({"text": ARTICLE, "options": {"summarize": False}}).encode()
+        body = json.dumps({"text": ARTICLE}).encode()
         s = connect(port)
         s.sendall(b"POST /v1/summarize HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
         assert log["started"].wait(10)
         s.close()
-        assert log["done"].wait(deadline_mod.GRACE_S + 3), "the work went on after the client left"
-        assert log["outcome"] == "ClientDisconnected"
+        assert log["done"].wait(10)
+        assert log["outcome"] == "ran to the end" and len(log["a"]) == len(log["b"])  # not torn
+        t_end = time.monotonic() + 3
+        while app.state.claimtrace.in_flight and time.monotonic() < t_end:
+            time.sleep(0.02)
+        assert app.state.claimtrace.in_flight == 0  # its queue place was held until the work had ended
+        assert backend.calls == []  # cancelled: the model stage never ran
 
 
 # ---- item 2: bad code points never reach a 500; a 500 leaves the connection usable

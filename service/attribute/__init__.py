@@ -12,6 +12,7 @@ import logging
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..deadline import check
 from ..ingest import Document
 from ..nlp import load_pipeline
 from ..schema import Claim, Source, Span
@@ -71,12 +72,33 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
     return _build(text, raw, unsourced, entities, warnings)
 
 
+PARSE_BATCH_SENTENCES = 256
+PARSE_BATCH_CHARS = 20_000  # above almost every article: one batch, as before; a huge one is cut
+
+
+def _parse(nlp, texts: list[str]) -> list:
+    """spaCy docs of `texts`, parsed in batches of at most PARSE_BATCH_SENTENCES sentences and
+    PARSE_BATCH_CHARS characters with the request's deadline checked between them: the parse is
+    most of a long article's time and nothing stops it from outside (service.deadline)."""
+    parsed: list = []
+    i = 0
+    while i < len(texts):
+        j, size = i, 0
+        while j < len(texts) and j - i < PARSE_BATCH_SENTENCES and (j == i or size + len(texts[j]) <= PARSE_BATCH_CHARS):
+            size += len(texts[j])
+            j += 1
+        check()
+        parsed.extend(nlp.pipe(texts[i:j], batch_size=PARSE_BATCH_SENTENCES))
+        i = j
+    return parsed
+
+
 def rule_stage(doc: Document, segments: Segments) -> RuleStage:
     text = doc.text
     sents = list(segments.sentences)
     regions = [(q.start, q.end) for q in segments.quotes]
     nlp = load_pipeline()
-    parsed = list(nlp.pipe([text[s.start : s.end] for s in sents], batch_size=256))
+    parsed = _parse(nlp, [text[s.start : s.end] for s in sents])
 
     raw: list[RawClaim] = []
     dangling: dict[int, list] = {}
