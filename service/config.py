@@ -83,7 +83,7 @@ class Settings(BaseModel):
         return v
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         values = {}
         for name in cls.model_fields:

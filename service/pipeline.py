@@ -10,11 +10,11 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 
+from . import memory
 from .attribute import attribute
 from .backends import Backend
 from .config import Settings, get_settings
 from .deadline import Deadline, active
-from . import memory
 from .errors import InputTooLarge, InvalidInput
 from .ingest import ingest
 from .repair import REPAIR_PROMPT, repair

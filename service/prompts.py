@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -48,7 +48,7 @@ def require(version: str) -> str:
     return version
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(version: str) -> Prompt:
     path = PROMPTS_DIR / f"{version}.jinja"
     if not path.is_file():

@@ -11,8 +11,8 @@ import logging
 
 from .attribute import Attribution
 from .ingest import Document
-from .schema import DocumentInfo, ModelInfo, SummarizeRequest, SummarizeResponse
 from .repair import Summary
+from .schema import DocumentInfo, ModelInfo, SummarizeRequest, SummarizeResponse
 
 log = logging.getLogger(__name__)
 

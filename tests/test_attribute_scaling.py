@@ -10,8 +10,7 @@ import time
 import pytest
 
 from service import segment as segment_mod
-from service.attribute import attribute
-from service.attribute import coref
+from service.attribute import attribute, coref
 from service.attribute.intervals import Spans
 from service.attribute.model import Mention
 from service.ingest import ingest

@@ -66,9 +66,9 @@ def test_one_reporter_source_owns_unsourced_claims():
 
 
 def test_no_claims_inside_removed_ranges():
+    from service.attribute import attribute
     from service.ingest import ingest
     from service.segment import segment
-    from service.attribute import attribute
     text = ("Sponsor: QWIKET says buy now\n\nThe mayor said the bridge would reopen in May, "
             "officials confirmed on Monday after a long review.\n")
     doc = ingest(text=text)

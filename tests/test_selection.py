@@ -5,10 +5,10 @@ from __future__ import annotations
 from service.attribute import Attribution
 from service.backends.fake import FakeBackend
 from service.ingest import ingest
+from service.repair import repair
 from service.schema import Claim, Source, Span, SummarizeOptions
 from service.selection import name_problem, reader_name, repaired_name, select_units, target_length
 from service.summarize import DraftSentence, extractive_unit, summarize
-from service.repair import repair
 from service.verify import Verifier, verify
 from tests.test_summarize import TEXT, make_attribution
 

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..backends import Backend
-from ..store import open_store
 from ..config import Settings, get_settings
 from ..errors import ClaimTraceError
+from ..store import open_store
 from .deps import AppState
 from .envelope import code_for, error_response
 from .guard import RequestGuard

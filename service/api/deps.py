@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..backends import Backend
-from ..store import ResultsStore
 from ..config import Settings
 from ..errors import NotReady, Overloaded
+from ..store import ResultsStore
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ O(log n) with prefix maxima of the span ends.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Hashable
+from collections.abc import Hashable, Iterable
 
 
 class Spans:

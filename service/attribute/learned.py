@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 
 from .model import RawClaim
-from .sources import make_mention
 from .source_types import document_heads as _doc_nouns
+from .sources import make_mention
 from .tagger import TagSpan, _cue_lemmas, load_tagger, sentence_features, spans
 
 # A learned claim must be at least this sure (mean marginal of its content tags) and this long;

@@ -5,7 +5,7 @@ for another language fails with the list of supported ones.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
@@ -23,13 +23,13 @@ def _lines(name: str, lang: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(name: str, lang: str = "en") -> frozenset[str]:
     """A plain list: {item, ...} (lower-cased)."""
     return frozenset(line.lower() for line in _lines(name, lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pairs(name: str, lang: str = "en") -> tuple[tuple[str, str], ...]:
     """A two-column list `key<TAB>value`, in file order."""
     out = []

@@ -6,8 +6,7 @@ media nouns), documents, government, organisations, and people last for named in
 from __future__ import annotations
 
 import re
-
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .lexicon import pairs, table, words
 from .model import Entity
@@ -20,7 +19,7 @@ def _tokens(s: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", s.lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _noun_types() -> dict[str, str]:
     return table("source_nouns")  # word -> its class (first listed wins)
 

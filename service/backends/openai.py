@@ -33,7 +33,7 @@ import httpx
 from ..config import Settings
 from ..errors import ClientDisconnected, EngineError, EngineUnavailable, GenerationTimeout, ModelLoadError, NotReady
 from ..schema import ModelInfo
-from .base import GenParams, Generation, Message, neutralise
+from .base import Generation, GenParams, Message, neutralise
 
 log = logging.getLogger(__name__)
 
