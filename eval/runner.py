@@ -136,8 +136,7 @@ class HttpClient:
     def model_info(self) -> ModelInfo | None:
         r = self._http.get(f"{self.url}/v1/model")
         r.raise_for_status()
-        body = r.json()
-        return ModelInfo.model_validate(body.get("model", body))
+        return ModelInfo.model_validate(r.json())  # the route answers a bare ModelInfo
 
     def settings(self) -> dict:
         return {"mode": "http", "url": self.url}

@@ -1,0 +1,38 @@
+"""Source types (service/attribute/source_types.py): a name alone, and a source as the article
+describes it, get the contract's types."""
+from __future__ import annotations
+
+import pytest
+
+from service.attribute.source_types import name_type
+from tests.attribute_helpers import attributed, run, source_of
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Estrel News Agency", "media"),
+    ("the Ministry of Youth and Sport", "government"),
+    ("World Health Organization", "organization"),
+    ("Kolt Breweries", "organization"),
+    ("National Intelligence Service", "intelligence"),
+])
+def test_name_type(name, expected):
+    assert name_type(name) == expected
+
+
+@pytest.mark.parametrize("sentence,fragment,expected", [
+    ("Dana Whitfield, the transport commissioner, said the bridge would reopen in March.", "bridge would reopen",
+     "person"),
+    ("A senior official, who spoke on condition of anonymity, said the talks had stalled.", "talks had stalled",
+     "anonymous"),
+    ("The Health Ministry said 40 people had been treated.", "40 people", "government"),
+])
+def test_types_in_context(sentence, fragment, expected):
+    _, att = run(sentence)
+    claim = next(c for c in attributed(att) if fragment in c.content.text)
+    assert source_of(att, claim).type == expected
+
+
+def test_the_reporter_is_the_one_reporter_source():
+    _, att = run("The bridge carries 40,000 vehicles a day. It opened in 1962.")
+    assert {s.type for s in att.sources} == {"reporter"}
+    assert all(c.kind == "unsourced" for c in att.claims)
