@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -26,10 +25,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
+from service.backends.base import GenParams
 from service.backends.openai import OpenAIBackend
 from service.backends.weights import resolve
 from service.config import ROOT, get_settings
-from tests.invariants import assert_invariants
+from service.prompts import load
+from service.schema import SummarizeResponse
+from tests.invariants import SEED_CHECKS
+from tests.test_injection import INJECTION
 
 pytestmark = [
     pytest.mark.model,
@@ -118,65 +121,54 @@ def test_ready_and_model_named_by_the_engine(engine_client):
     assert engine_client.app.state.claimtrace.backend.mode == "completions"  # our template + forced prefix
 
 
-def test_invariants(seed_response, seed_text):
-    assert_invariants(seed_response, seed_text)
+@pytest.mark.parametrize("check", SEED_CHECKS, ids=lambda f: f.__name__)
+def test_seed(check, seed_response, seed_text):  # the same checks as tests/test_e2e_model.py
+    check(seed_response, seed_text)
+
+
+def test_model_named_by_the_engine(seed_response):
     assert seed_response["model"]["backend"] == "openai"
     assert seed_response["model"]["name"] == ALIAS
-
-
-def test_summary_mentions_key_facts(seed_response):
-    summary = " ".join(s["text"] for s in seed_response["summary"])
-    assert re.search(r"(?<![\d,])(5,000|5000)|five thousand", summary), seed_response["summary"]
-    assert "Kursk" in summary, seed_response["summary"]
-    for sentence in seed_response["summary"]:
-        assert sentence["claim_ids"], sentence
-
-
-def test_summary_names_shoigu_for_the_workers(seed_response):
-    sources = {s["id"]: s for s in seed_response["sources"]}
-    claims = {c["id"]: c for c in seed_response["claims"]}
-    for sentence in seed_response["summary"]:
-        if re.search(r"(?<![\d,])5,000", sentence["text"]):  # not the 15,000 of another source
-            assert "Shoigu" in sentence["text"] or "Russian official" in sentence["text"], sentence
-            assert any("Shoigu" in sources[claims[c]["source_id"]]["name"] for c in sentence["claim_ids"])
-
-
-def test_summary_names_south_korean_intelligence_for_the_15000(seed_response):
-    sentences = [s["text"] for s in seed_response["summary"] if "15,000" in s["text"]]
-    assert sentences, seed_response["summary"]
-    assert all("South Korea" in s and "intelligence" in s for s in sentences), sentences
-
-
-def test_workers_claim_attributed_to_shoigu(seed_response):
-    sources = {s["id"]: s for s in seed_response["sources"]}
-    workers = [c for c in seed_response["claims"] if "5,000 construction workers" in c["content"]["text"]]
-    assert workers, "no claim covers the 5,000 workers"
-    assert all("Shoigu" in sources[c["source_id"]]["name"] for c in workers)
-    assert workers[0]["kind"] != "unsourced"
-
-
-def test_junk_lines_removed(seed_response, seed_text):
-    removed = seed_response["document"]["removed"]
-    plain = seed_text.replace("\xa0", " ")
-
-    def is_removed(needle: str) -> bool:
-        start = plain.index(needle)
-        return any(r["start"] <= start and start + len(needle) <= r["end"] for r in removed)
-
-    assert is_removed("Sponsor:")
-    assert is_removed("QWIKET: Elevate your fantasy game! Interactive Sports Knowledge and Reasoning")
-    assert is_removed("Thank you for your patience while we verify access.")
-    assert is_removed("Already a subscriber? Log in.")
-    assert is_removed("Want all of The Times? Subscribe.")
-    for claim in seed_response["claims"]:
-        c = claim["content"]
-        assert not any(r["start"] <= c["start"] < r["end"] for r in removed), claim
 
 
 def test_repeat_request_is_cached_with_the_remote_model_in_the_id(engine_client, seed_text, seed_response):
     resp = engine_client.post("/v1/summarize", json={"text": seed_text, "options": {"max_sentences": 3}})
     assert resp.headers["X-Cache"] == "hit"
     assert resp.json()["id"] == seed_response["id"]
+
+
+def _tokens(engine_root: str, text: str) -> list[int]:
+    # llama_cpp.server tokenizes with special-token parsing on, as it does a /completions prompt
+    r = httpx.post(f"{engine_root}/extras/tokenize", json={"input": text}, timeout=120)
+    assert r.status_code == 200, r.text
+    return r.json()["tokens"]
+
+
+def test_article_markup_never_reaches_the_engine_as_control_tokens(engine_client):
+    backend = engine_client.app.state.claimtrace.backend
+    root = backend.base_url.removesuffix("/v1")
+    control = {ids[0] for ids in (_tokens(root, t) for t in backend.template.specials) if len(ids) == 1}
+    assert len(control) >= 3  # <|im_start|>, <|im_end|>, <|endoftext|>, ...
+
+    def prompt(content: str) -> str:
+        messages = load("summarize.v2").render(source="The council", description=None, content=content,
+                                               sentence=content, prefix="The council said", style="prose")
+        return backend._body(backend.info.name, messages, "The council said", GenParams())[1]["prompt"]
+
+    benign, hostile = prompt("The council approved the budget on Tuesday."), prompt(INJECTION)
+    n_template = sum(t in control for t in _tokens(root, benign))
+    assert n_template > 0 and sum(t in control for t in _tokens(root, hostile)) == n_template
+    assert "HACKED 9999" in hostile  # the article stays readable, as data
+
+
+def test_the_engine_follows_no_injected_template_tokens(engine_client):
+    from eval.injection import check, load_cases, request
+
+    [case] = load_cases(only=["template-tokens"])
+    resp = engine_client.post("/v1/summarize", json=request(case, max_sentences=2).model_dump(mode="json", exclude_none=True))
+    assert resp.status_code == 200, resp.text
+    outcome = check(case, SummarizeResponse.model_validate(resp.json()))
+    assert not outcome.followed and outcome.summary, outcome
 
 
 def _post_in_background(client, text):

@@ -63,6 +63,9 @@ class ChatTemplate:
     text: str
     bos_token: str = ""
     eos_token: str = ""
+    # the model's control and added tokens ("<start_of_turn>", "<|im_end|>"): made inert in article text
+    # like the generic markers, as the in-process backends do with their tokenizer's list
+    specials: tuple[str, ...] = ()
 
     def render(self, messages: list[Message], prefix: str = "") -> str:
         from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -96,8 +99,16 @@ def _gguf_template(path: str) -> ChatTemplate:
         tid = value(key)
         return tokens.contents(int(tid)) if tid is not None and tokens is not None else ""
 
+    specials: tuple[str, ...] = ()
+    types = reader.fields.get("tokenizer.ggml.token_type")
+    if types is not None and tokens is not None:
+        import numpy as np
+
+        kinds = np.concatenate([types.parts[i] for i in types.data]) if len(types.data) else np.array([])
+        # llama.cpp's parse_special matches these: 2 unknown, 3 control, 4 user-defined (added) tokens
+        specials = tuple(tokens.contents(int(i)) for i in np.nonzero(np.isin(kinds, (2, 3, 4)))[0])
     return ChatTemplate(f"gguf:{Path(path).name}", text, token("tokenizer.ggml.bos_token_id"),
-                        token("tokenizer.ggml.eos_token_id"))
+                        token("tokenizer.ggml.eos_token_id"), specials)
 
 
 def load_template(spec: str, settings: Settings) -> ChatTemplate:
@@ -125,7 +136,9 @@ def load_template(spec: str, settings: Settings) -> ChatTemplate:
         def tok(v) -> str:
             return (v.get("content", "") if isinstance(v, dict) else v) or ""
 
-        return ChatTemplate(f"dir:{path.name}", text, tok(cfg.get("bos_token")), tok(cfg.get("eos_token")))
+        added = [tok(v) for v in (cfg.get("added_tokens_decoder") or {}).values()]
+        specials = tuple(t for t in added + [tok(cfg.get(k)) for k in ("bos_token", "eos_token", "pad_token", "unk_token")] if t)
+        return ChatTemplate(f"dir:{path.name}", text, tok(cfg.get("bos_token")), tok(cfg.get("eos_token")), specials)
     if path.is_file():
         return ChatTemplate(f"file:{path.name}", path.read_text(encoding="utf-8"))
     raise ModelLoadError(f"CLAIMTRACE_OPENAI_TEMPLATE={spec!r} is not 'model', a .gguf, a template file or a tokenizer dir")
@@ -233,7 +246,8 @@ class OpenAIBackend:
         text = props.get("chat_template") if isinstance(props, dict) else None
         if not text:
             return None
-        return ChatTemplate("engine:/props", text, props.get("bos_token") or "", props.get("eos_token") or "")
+        bos, eos = props.get("bos_token") or "", props.get("eos_token") or ""
+        return ChatTemplate("engine:/props", text, bos, eos, tuple(t for t in (bos, eos) if t))
 
     def _offers_completions(self, model: str) -> bool:
         """True/False from the engine's answer; a busy or failing engine decides nothing (NotReady, probed again)."""
@@ -289,9 +303,11 @@ class OpenAIBackend:
         if params.stop:
             body["stop"] = list(params.stop)
         # engines tokenize the whole prompt with special-token parsing: article text must not carry
-        # chat markup ("<|im_end|><|im_start|>system …"), so every control-token string is made inert
-        messages = [dict(m, content=neutralise(m["content"])) for m in messages]
-        prefix = neutralise(prefix)
+        # chat markup ("<|im_end|><|im_start|>system …"), so every control-token string is made inert:
+        # the generic markers and, when the template is known, each of the model's own special tokens
+        specials = self.template.specials if self.template is not None else ()
+        messages = [dict(m, content=neutralise(m["content"], specials)) for m in messages]
+        prefix = neutralise(prefix, specials)
         if self.mode == "completions":
             body["prompt"] = self.template.render(messages, prefix)
             return "/completions", body
