@@ -3,9 +3,11 @@
 What verify found wrong is fixed here, cheapest first:
 
 1. a sentence the model left untagged gets the claims it most likely rests on (then re-checked);
-2. a draft that mostly fails is regenerated once, with its problems fed back in the wording of
+2. a sentence whose only fault is an attributed claim it carries without naming the source gets the
+   attribution inserted ("…, according to the Chamber of Commerce") at the clause that carries it;
+3. a draft that still mostly fails is regenerated once, with its problems fed back in the wording of
    the repair prompt (prompts/repair.v*.jinja); the better of the two drafts is kept;
-3. a failing sentence is replaced by the extractive sentence for the same claims when that passes,
+4. a failing sentence is replaced by the extractive sentence for the same claims when that passes,
    else dropped; a summary left with fewer than two sentences is filled from the top claims.
 
 The regeneration is a callable the pipeline hands in (it calls summarize), so data flows one way:
@@ -14,6 +16,7 @@ summarize -> verify -> repair.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +27,7 @@ from .prompts import load
 from .schema import SummarizeOptions, SummarySentence
 from .selection import select_units, target_length
 from .summarize import Draft, DraftSentence, extractive_unit
-from .verify import Check, Verdict, Verifier, verify
+from .verify import Check, Verdict, Verifier, content_words, verify
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,54 @@ def _infer_ids(verdict: Verdict, verifier: Verifier, stats: dict) -> Verdict:
     return Verdict(draft=verdict.draft, checks=checks, verifier=verifier)
 
 
+_UNNAMED = re.compile(r"^(?:does not name the source of|carries) (c\d+)\b")
+_CLAUSE = re.compile(r"(;\s+|,\s+(?:while|but|and|whereas)\s+)")
+
+
+def with_attribution(verifier: Verifier, s: DraftSentence, check: Check) -> DraftSentence | None:
+    """The sentence with "according to <source>" added for each claim it carries unnamed, at the end of
+    the clause that carries it; None when it has other problems too (those need a new sentence)."""
+    # "not supported" may only mean the carried claim is not cited yet: citing it is part of the fix,
+    # and the caller re-checks the result
+    missing = [_UNNAMED.match(p) for p in check.problems if not p.startswith("not supported by its cited claims")]
+    if not missing or not all(missing):
+        return None
+    text, ids = s.text.rstrip(), list(s.claim_ids)
+    for cid in dict.fromkeys(m.group(1) for m in missing):
+        claim = verifier.claims[cid]
+        name = (verifier.reader_name(claim) or "").strip(" ,")
+        if not name:
+            return None
+        end = text[-1] if text[-1] in ".!?" else ""
+        parts = _CLAUSE.split(text[: len(text) - len(end)])
+        clauses = parts[0::2]
+        words = content_words(claim.content.text)
+        best = max(range(len(clauses)), key=lambda i: (len(content_words(clauses[i]) & words), i))
+        clauses[best] = f"{clauses[best].rstrip(' ,')}, according to {name}"
+        parts[0::2] = clauses
+        text = "".join(parts) + end
+        if cid not in ids:
+            ids.append(cid)
+    return DraftSentence(text=text, claim_ids=ids)
+
+
+_INSERTED = "summary sentence repaired: attribution inserted"
+
+
+def _name_sources(verdict: Verdict, verifier: Verifier, stats: dict, warnings: list[str]) -> Verdict:
+    """Sentences that fail only for an unnamed source get it inserted (free, before any regeneration)."""
+    checks: list[tuple[DraftSentence, Check]] = []
+    for s, c in verdict.checks:
+        named = with_attribution(verifier, s, c) if not c.ok else None
+        fixed = verifier.check(named) if named is not None else None
+        if fixed is not None and fixed.ok:
+            warnings.append(f"{_INSERTED} ({'; '.join(c.problems)}): {s.text}")
+            stats["attribution_inserted"] = stats.get("attribution_inserted", 0) + 1
+            s, c = named, fixed
+        checks.append((s, c))
+    return Verdict(draft=verdict.draft, checks=checks, verifier=verifier)
+
+
 def _extractive(verifier: Verifier, attribution: Attribution, used: set[str], n: int) -> list[SummarySentence]:
     out = []
     for unit in select_units(verifier.doc, attribution, n + len(used)):
@@ -99,16 +150,19 @@ def repair(
     warnings: list[str] = []
     stats = {"attempts": 1, "repairs": list(draft.repairs), "model_seconds": draft.model_seconds}
 
-    verdict = _infer_ids(verdict, verifier, stats)
+    verdict = _name_sources(_infer_ids(verdict, verifier, stats), verifier, stats, warnings)
     if regenerate is not None and (not verdict.checks or len(verdict.failed) * 2 > len(verdict.checks)):
         try:
             retry = regenerate(feedback(verdict))
             stats["attempts"] += 1
             stats["model_seconds"] += retry.model_seconds
             stats["repairs"] += retry.repairs
-            retried = _infer_ids(verify(retry, doc, attribution, verifier), verifier, stats)
+            retry_warnings: list[str] = []
+            retried = _name_sources(_infer_ids(verify(retry, doc, attribution, verifier), verifier, stats),
+                                    verifier, stats, retry_warnings)
             if retried.passed > verdict.passed:
                 verdict = retried
+                warnings = [w for w in warnings if not w.startswith(_INSERTED)] + retry_warnings
         except GenerationTimeout:
             warnings.append("summary retry ran out of time; kept the first draft's verified sentences")
 

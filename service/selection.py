@@ -32,7 +32,7 @@ from .schema import Claim, Source, SummarizeOptions
 WORDS_PER_SENTENCE = 150
 MIN_SENTENCES, MAX_SENTENCES = 3, 6
 MAX_PAIR_WORDS = 46  # two claims in one sentence only while they stay readable
-FILL_MIN = 0.6  # a left-out claim rides along when it scores at least this share of the weakest chosen one
+FILL_MIN = 0.5  # a left-out claim rides along when it scores at least this share of the weakest chosen one
 
 PRONOUNS = frozenset("it he she they we i you him her them his its their this that who".split())
 _GENERIC = frozenset("the reporter reporters reporter a an source sources".split())
@@ -303,6 +303,8 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
             if para == 0:
                 why.append("lede")
         digits = {n for n in quantities(NUM_STRIP.sub("", text)) if n[:1].isdigit()}
+        if strategy != "position":
+            digits |= set(FORECAST_YEAR.findall(text))  # "runs dry around 2041": a forecast is a number fact
         if digits:
             score += 1.0 + 0.25 * min(len(digits) - 1, 2)
             why.append("numbers")
@@ -346,6 +348,7 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
 
 
 NUM_STRIP = re.compile(r"\b(?:19|20)\d\d\b")
+FORECAST_YEAR = re.compile(r"\b(?:until|by|around|before|through)\s+(?:at least\s+|about\s+|roughly\s+)?((?:19|20)\d\d)\b")
 _UNIT_AFTER = re.compile(r"\d[\d,.]*\s*(%|percent|per cent|million|billion|[a-z]{4,})", re.I)
 
 
@@ -490,7 +493,8 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
             w = _words(s.claim.content.text)
             # same source, or another source on the same topic (a shared word): never an unrelated add-on
             fits = [u for u in singles if len((u.claims[0].content.text + " " + s.claim.content.text).split()) <= MAX_PAIR_WORDS
-                    and (u.claims[0].source_id == s.claim.source_id or len(w & _words(u.claims[0].content.text)) >= 1)]
+                    and (u.claims[0].source_id == s.claim.source_id or len(w & _words(u.claims[0].content.text)) >= 1)
+                    and not reads_as_another(u.claims + [s.claim], eligible)]
             used.add(s.claim.id)
             if not fits:
                 continue
@@ -503,6 +507,29 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
             covered.update(w)
             covered_q.update(quantities(s.claim.content.text))
     return sorted(units, key=lambda u: u.start)
+
+
+def reads_as_another(claims: list[Claim], others: list[Claim]) -> Claim | None:
+    """An attributed claim of a third source that a sentence made of `claims` would read as carrying
+    (one of its numbers and a word, or most of its words): joining "X said A; Y said B" must not
+    repeat C's claim without naming C."""
+    def digits(text: str) -> set[str]:  # written numbers, years too: what a reader sees as the same figure
+        return {n.replace(",", "") for n in _NUM.findall(text)}
+
+    def stems(text: str) -> set[str]:  # short stems: "expel" and "expelled" are one word to a reader
+        return {w[:5] for w in _WORD.findall(text.lower()) if w not in _stopwords() and not w.isdigit()}
+
+    sources = {c.source_id for c in claims}
+    words = set().union(*(stems(c.content.text) for c in claims))
+    nums = set().union(*(digits(c.content.text) for c in claims))
+    for o in others:
+        if o.kind == "unsourced" or o.source_id in sources:
+            continue
+        ow, oq = stems(o.content.text), digits(o.content.text)
+        shared = len(words & ow)
+        if (oq & nums and shared >= 1) if oq else shared >= max(4, 0.6 * len(ow)):
+            return o
+    return None
 
 
 def strip_dateline(text: str) -> str:

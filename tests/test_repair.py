@@ -31,8 +31,12 @@ def test_failing_sentence_is_replaced_by_extractive_with_warning():
         DraftSentence("Organisers said more than 200 people were arrested at the rally.", ["c2"]),
     ])
     texts = [s.text for s in summary.sentences]
-    assert texts[0] == "Police said 40 people were arrested at the rally on Saturday."
+    assert texts[0] == "40 people were arrested at the rally, according to Police."  # only the source was missing
     assert texts[1].startswith("Organisers said")
+    assert any("attribution inserted" in w for w in summary.warnings)
+    summary = run_repair([DraftSentence("45 people were arrested at the rally.", ["c1"]),
+                          DraftSentence("Organisers said more than 200 people were arrested at the rally.", ["c2"])])
+    assert summary.sentences[0].text == "Police said 40 people were arrested at the rally on Saturday."
     assert any("replaced by an extractive" in w for w in summary.warnings)
     assert all(s.verified for s in summary.sentences)
 
@@ -79,3 +83,26 @@ def test_unknown_prompt_version_fails_at_start_up():
         Settings(summary_prompt="summarize.v33")
     with pytest.raises(ValueError, match="unknown prompt"):
         Settings.from_env({"CLAIMTRACE_SUMMARY_PROMPT": "summarize.v9"})
+
+
+def test_missing_attribution_is_inserted_at_the_clause_that_carries_it():
+    # the model named the police but dropped the organisers from the second half of a dispute
+    summary = run_repair([DraftSentence("Police said 40 people were arrested at the rally; more than 200 people were "
+                                        "arrested at the rally.", ["c1", "c2"])])
+    text = summary.sentences[0].text
+    assert text == "Police said 40 people were arrested at the rally; more than 200 people were arrested at the rally, according to Organisers."
+    assert summary.sentences[0].claim_ids == ["c1", "c2"] and summary.sentences[0].verified
+    assert any("attribution inserted" in w for w in summary.warnings)
+
+
+def test_laundered_claim_gets_its_source_and_its_id():
+    summary = run_repair([DraftSentence("According to the transport ministry, 12 bus lines were closed, and 40 people "
+                                        "were arrested at the rally on Saturday.", ["c4"])])
+    s = summary.sentences[0]
+    assert s.text.endswith("40 people were arrested at the rally on Saturday, according to Police.") and "c1" in s.claim_ids
+
+
+def test_a_sentence_with_other_faults_is_not_patched_with_a_name():
+    summary = run_repair([DraftSentence("45 people were arrested at the rally.", ["c1"])])
+    assert not any("attribution inserted" in w for w in summary.warnings)
+    assert all("45" not in s.text for s in summary.sentences)

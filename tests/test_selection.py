@@ -144,3 +144,31 @@ def test_v3_pair_prompt_names_both_sources_and_the_form():
     assert 'in the form "Police said <first claim>, while Organisers said <second claim>."' in pair
     # claim text stays in the user message, never in the system message
     assert all("arrested" not in m[0]["content"] for m in backend.calls)
+
+
+def test_a_joined_sentence_never_reads_as_a_third_sources_claim():
+    from service.selection import reads_as_another
+
+    text = ("The ministry said the four diplomats must leave. The agency reported Estrel would expel an equal number "
+            "of Morvanian diplomats, citing the foreign ministry. An analyst said Morvania had expelled only two "
+            "foreign diplomats in the previous decade.")
+    ministry, agency, analyst = (Source(id=f"s{i}", name=n, type="organization", mentions=[sp(n, text)])
+                                 for i, n in enumerate(["The ministry", "The agency", "An analyst"], 1))
+    def claim(cid, needle, src):
+        return Claim(id=cid, kind="indirect", content=sp(needle, text), cue=None, source_id=src.id, confidence=0.9)
+    c1 = claim("c1", "the four diplomats must leave", ministry)
+    c2 = claim("c2", "Estrel would expel an equal number of Morvanian diplomats, citing the foreign ministry", agency)
+    c3 = claim("c3", "Morvania had expelled only two foreign diplomats in the previous decade", analyst)
+    assert reads_as_another([c1, c2], [c1, c2, c3]) is c3  # "expel", "Morvania", "foreign", "diplomats"
+    assert reads_as_another([c1], [c1, c2, c3]) is None
+
+
+def test_a_forecast_year_is_a_number_fact():
+    from service.selection import score_claims
+
+    text = "Budget row\n\nThe fund said it can pay full benefits until at least 2058. The fund said it was founded in 1987."
+    fund = Source(id="s1", name="The fund", type="organization", mentions=[sp("The fund", text)])
+    claims = [Claim(id=f"c{i}", kind="indirect", content=sp(n, text), cue=None, source_id="s1", confidence=0.9)
+              for i, n in enumerate(["it can pay full benefits until at least 2058", "it was founded in 1987"], 1)]
+    scored = {s.claim.id: s for s in score_claims(ingest(text=text), Attribution(claims=claims, sources=[fund], warnings=[]))}
+    assert "numbers" in scored["c1"].why and "numbers" not in scored["c2"].why
