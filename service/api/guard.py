@@ -66,7 +66,7 @@ def _path(parts: tuple) -> str:
 def _walk(obj) -> tuple[str, str, int, int] | str | None:
     """First problem in a parsed body: nesting too deep (a message), or a lone surrogate as
     (message, the field's label, character offset, code point)."""
-    stack = [(obj, (), 1)]
+    stack: list[tuple[object, tuple[str | int, ...], int]] = [(obj, (), 1)]
     while stack:
         node, where, depth = stack.pop()
         if depth > MAX_DEPTH and isinstance(node, (dict, list)):

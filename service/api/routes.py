@@ -48,6 +48,7 @@ async def summarize(body: SummarizeRequest, request: Request) -> Response:
     settings = state.settings
     backend = state.ready_backend()
     article = body.text if body.text is not None else body.html
+    assert article is not None  # SummarizeRequest's validator requires exactly one of text/html
     if len(article) > settings.max_input_chars:  # characters, not bytes (the byte cap is CLAIMTRACE_MAX_BODY_BYTES)
         raise InputTooLarge(f"article has {len(article)} characters; the limit is {settings.max_input_chars}")
     payload = body.model_dump(mode="json")
