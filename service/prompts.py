@@ -29,7 +29,7 @@ class Prompt:
         text = self.template.render(**context)
         parts = _SECTION.split(text)
         messages = []
-        for role, content in zip(parts[1::2], parts[2::2]):
+        for role, content in zip(parts[1::2], parts[2::2], strict=True):
             messages.append({"role": role, "content": content.strip()})
         if not messages:
             raise ValueError(f"prompt {self.version} has no '### system|user' section")

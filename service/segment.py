@@ -13,6 +13,7 @@ import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .ingest import Document
 
@@ -195,7 +196,7 @@ def dateline_end(text: str, start: int, end: int) -> int:
 def _sentences(text: str, paras: list[Paragraph], quotes: list[QuoteRegion]) -> list[Sentence]:
     out = []
     spans = [(q.start, q.end) for q in quotes]
-    ordered = all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # disjoint, in text order (as _quotes makes them)
+    ordered = all(a[1] <= b[0] for a, b in pairwise(spans))  # disjoint, in text order (as _quotes makes them)
     starts = [qs for qs, _ in spans]
 
     def in_quote(pos: int, end: int, inside) -> bool:

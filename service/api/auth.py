@@ -88,7 +88,7 @@ class KeyRing:
             st = self.path.stat()
         except FileNotFoundError:
             if force:
-                raise ValueError(f"CLAIMTRACE_API_KEYS_FILE {self.path} does not exist (claimtrace keys add LABEL makes it)")
+                raise ValueError(f"CLAIMTRACE_API_KEYS_FILE {self.path} does not exist (claimtrace keys add LABEL makes it)") from None
             self._entries, self._stamp = [], None  # removed: nobody gets in
             return
         stamp = (st.st_mtime_ns, st.st_size)
