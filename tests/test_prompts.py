@@ -2,6 +2,7 @@
 installed with the package (a non-editable install has them)."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -46,10 +47,18 @@ def test_unknown_version_is_refused_with_the_available_ones():
 
 
 def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
-    # a non-editable install only has what the wheel has; service/prompts.py reads <site-packages>/prompts
+    # a non-editable install only has what the wheel has; service/prompts.py reads <site-packages>/prompts.
+    # Built from a copy of the tracked inputs, so no build/ appears in the working tree and parallel runs
+    # do not share one.
+    src = tmp_path / "src"
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "reports")
+    for name in ("service", "eval", "prompts"):
+        shutil.copytree(ROOT / name, src / name, ignore=junk)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp_path), str(ROOT)], check=True, timeout=300)
-    (wheel,) = tmp_path.glob("claimtrace-*.whl")
+                    "-w", str(tmp_path / "dist"), str(src)], check=True, timeout=300)
+    (wheel,) = (tmp_path / "dist").glob("claimtrace-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for v in prompts.available():
         assert f"prompts/{v}.jinja" in names, f"{v} missing from the wheel"
@@ -58,3 +67,24 @@ def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
     assert "eval/thresholds.toml" in names and "eval/fixtures/nk-workers-russia.json" in names
     for init in ROOT.glob("service/**/__init__.py"):  # every subpackage, including ones added later
         assert init.relative_to(ROOT).as_posix() in names
+
+
+def test_a_non_editable_install_finds_its_prompts(tmp_path):
+    """Install the wheel into a plain folder and import from there (not from this checkout)."""
+    src = tmp_path / "src"
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "reports")
+    for name in ("service", "eval", "prompts"):
+        shutil.copytree(ROOT / name, src / name, ignore=junk)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(src)], check=True, timeout=300)
+    shutil.rmtree(src)  # nothing may be read from the source copy either
+    code = ("import service, eval.runner as r; from service import prompts; "
+            f"assert service.__file__.startswith({str(target)!r}), service.__file__; "
+            "assert prompts.load('summarize.v3').version == 'summarize.v3'; "
+            "assert r.THRESHOLDS.is_file() and r.FIXTURES_DIR.is_dir(); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": ""},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
