@@ -8,7 +8,9 @@ Without --url it starts `python -m service serve` on a loopback port (the enviro
 CLAIMTRACE_* settings apply; CLAIMTRACE_BACKEND=fake gives a model-free run) and stops it at the
 end. Articles are the eval fixtures, each request made unique by a trailing line so the results
 cache does not answer it. Every 10 s it prints the elapsed time, the server's RSS, and the
-requests done so far; at the end the series' start, max and end RSS. Not part of the test run.
+requests done so far; at the end the series' start, max and end RSS, the requests by kind and
+status, and latency medians (p90) by kind; --json PATH also writes all of it, with the series.
+Not part of the test run.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import threading
@@ -77,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--interval", type=float, default=10.0)
     ap.add_argument("--timeout", type=float, default=600.0, help="per request")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, help="write the summary and the RSS series here")
+    ap.add_argument("--server-log", type=Path, help="the started server's output goes here (default: discarded)")
     args = ap.parse_args(argv)
 
     texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "eval" / "fixtures").glob("*.json"))]
@@ -86,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://127.0.0.1:{args.port}"
         env = dict(os.environ, CLAIMTRACE_HOST="127.0.0.1", CLAIMTRACE_PORT=str(args.port))
         proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(args.port)],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=open(args.server_log, "wb") if args.server_log else subprocess.DEVNULL)
         pid = proc.pid
     try:
         wait_ready(url, proc, 900)
@@ -108,6 +114,7 @@ def soak(args, url: str, pid: int | None, texts: list[str]) -> int:
     rng = random.Random(args.seed)
     lock = threading.Lock()
     counts: dict[str, int] = {}
+    latencies: dict[str, list[float]] = {}  # seconds of the 200s, by kind
     serial = iter(range(10**9))
     run = f"{time.time_ns() % 10**9}"  # unique per run: the results cache must not answer
     stop_at = time.monotonic() + args.minutes * 60
@@ -120,10 +127,15 @@ def soak(args, url: str, pid: int | None, texts: list[str]) -> int:
                 text = rng.choice(texts)
             body = {"text": f"{text}\n\nThis copy was filed as number {run}-{i}.",
                     "options": {"summarize": summary, "max_sentences": 2}}
+            t_req = time.monotonic()
             status = post(url, body, args.timeout)
-            key = f"{'summary' if summary else 'claims'} {status}"
+            seconds = time.monotonic() - t_req
+            kind = "summary" if summary else "claims"
+            key = f"{kind} {status}"
             with lock:
                 counts[key] = counts.get(key, 0) + 1
+                if status == 200:
+                    latencies.setdefault(kind, []).append(seconds)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.concurrency)]
     series: list[tuple[float, float | None]] = []
@@ -155,6 +167,17 @@ def soak(args, url: str, pid: int | None, texts: list[str]) -> int:
               f"end-start {rss[-1] - rss[0]:+.1f}, last half growth {rss[-1] - rss[len(rss) // 2]:+.1f}")
     bad = sum(n for k, n in counts.items() if not k.endswith(" 200"))
     print(f"requests: {sum(counts.values())}, not 200: {bad} {dict(sorted(counts.items()))}")
+    lat = {k: {"n": len(v), "median_s": round(statistics.median(v), 2),
+               "p90_s": round(statistics.quantiles(v, n=10)[-1], 2) if len(v) >= 2 else round(v[0], 2)}
+           for k, v in sorted(latencies.items())}
+    for k, v in lat.items():
+        print(f"latency {k}: median {v['median_s']:.2f} s, p90 {v['p90_s']:.2f} s over {v['n']} requests")
+    if args.json:
+        summary = {"minutes": args.minutes, "concurrency": args.concurrency, "summary_share": args.summary_share,
+                   "requests": dict(sorted(counts.items())), "not_200": bad, "latency": lat,
+                   "rss_mib": {"start": rss[0], "max": max(rss), "end": rss[-1]} if rss else None,
+                   "series": [[round(t, 1), r] for t, r in series]}
+        args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -195,12 +196,15 @@ class Tagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
         self.path = path
+        # one crfsuite tagger holds the last sequence for marginal(): concurrent requests must not interleave
+        self._lock = threading.Lock()
 
     def tag(self, feats: list[dict]) -> tuple[list[str], list[float]]:
         if not feats:
             return [], []
-        tags = self._tagger.tag(feats)
-        probs = [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
+        with self._lock:
+            tags = self._tagger.tag(feats)
+            probs = [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
         return list(tags), probs
 
 
