@@ -8,7 +8,6 @@ is the object, not a subject.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import pairs, table, words
@@ -23,13 +22,6 @@ CLAUSE_ONLY = {"call", "continue", "agree", "show", "find", "ask", "question", "
                "believe", "add", "repeat", "signal", "indicate", "recall", "explain", "answer",
                "respond", "reply", "describe", "hint", "note", "charge", "counter", "guess", "project",
                "urge", "praise", "criticize", "blame", "accuse", "propose", "recommend"}
-
-
-@dataclass
-class Cue:
-    verb: object  # spaCy token (internal to the attribute package)
-    start: int  # char offsets into the document
-    end: int
 
 
 def cue_verbs() -> frozenset[str]:

@@ -14,7 +14,7 @@ _LEAD = re.compile(r"^(?:\s|[,:;—–-]|that\s)+", re.IGNORECASE)
 _TRAIL = re.compile(r"(?:\s|[,:;—–-])+$")
 
 
-def trim(text: str, s: int, e: int, drop_period: bool = True) -> tuple[int, int]:
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Strip leading 'that'/punctuation and trailing punctuation (and a final period)."""
     while True:
         m = _LEAD.match(text[s:e])
@@ -26,17 +26,11 @@ def trim(text: str, s: int, e: int, drop_period: bool = True) -> tuple[int, int]
         if m and m.start() < e - s:
             e = s + m.start()
             continue
-        if drop_period and text[e - 1] == "." and not _ends_with_abbrev(text, s, e):
+        if text[e - 1] == ".":  # the sentence's period (also an abbreviation's final dot: "U.S.")
             e -= 1
             continue
         break
     return s, e
-
-
-def _ends_with_abbrev(text: str, s: int, e: int) -> bool:
-    # "U.S." at the end keeps its dot only when the dot is also part of the word; we still drop
-    # the final period (the sentence period and the abbreviation dot are the same char).
-    return False
 
 
 def snap(content: tuple[int, int], regions: list[tuple[int, int]]) -> tuple[int, int]:

@@ -8,7 +8,6 @@ short lines, and bare quotations with no speaker (pull quotes).
 from __future__ import annotations
 
 from .directives import addresses_a_model
-from .quotes import trim
 
 
 def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]]) -> bool:
