@@ -161,7 +161,7 @@ def test_cpu_stages_over_budget_are_504_not_a_hang(fake_settings, monkeypatch):
 
 
 def test_budget_is_checked_between_stages_even_when_a_stage_never_checks(fake_settings, monkeypatch):
-    def sluggish(doc, segments):  # no check() inside, and shorter than the backstop's grace
+    def sluggish(doc, segments):  # no check() inside
         time.sleep(0.5)
         return Attribution([], [], [])
 
