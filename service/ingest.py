@@ -9,14 +9,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from .deadline import check
+from .lexicons import pairs
 from .schema import Removed
 
 log = logging.getLogger(__name__)
-
-_LEXICONS = Path(__file__).parent / "lexicons"
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,7 @@ class Document:
 @lru_cache(maxsize=None)
 def _junk_patterns() -> list[tuple[re.Pattern[str], str]]:
     """Line patterns from lexicons/junk_lines.en.txt: `reason<TAB>regex` per line."""
-    out = []
-    for raw in (_LEXICONS / "junk_lines.en.txt").read_text(encoding="utf-8").splitlines():
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        reason, pattern = raw.split("\t", 1)
-        out.append((re.compile(pattern.strip(), re.IGNORECASE), reason.strip()))
-    return out
+    return [(re.compile(pattern, re.IGNORECASE), reason) for reason, pattern in pairs("junk_lines", lower=False)]
 
 
 _SENTENCE_END = re.compile(r"[.!?…”\"’')]\s*$")  # '' closes quotes in some wire copy

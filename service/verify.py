@@ -11,17 +11,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from .attribute import Attribution
 from .ingest import Document
+from .lexicons import words as lexicon_words
 from .schema import Claim, Source
 from .selection import _kind_of_name, reader_name, valid_names
 from .summarize import NUMBER, Draft, DraftSentence, numbers
 
 log = logging.getLogger(__name__)
 
-_LEX = Path(__file__).parent / "lexicons"
 _CAPWORD = re.compile(r"\b[A-Z][\w’'-]*[\w]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]+")
 SUPPORT_MIN = 0.6  # share of the sentence's content words found in its cited claims
@@ -38,8 +37,7 @@ _SAID_BY = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)\s+(?:said
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    words = (_LEX / "stopwords.en.txt").read_text(encoding="utf-8").split()
-    return frozenset(w for w in words if not w.startswith("#"))
+    return lexicon_words("stopwords")  # the one loader: the file's header comment is no stopword
 
 
 def _apos(text: str) -> str:

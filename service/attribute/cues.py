@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import pairs, table, words
+from .lexicon import pairs, rows, table, words
 
 # Cue verbs whose content may be a plain object rather than a clause ("denied the report",
 # "did not mention sending laborers"): only these take the object as content.
@@ -88,8 +88,9 @@ def cue_span(v, base: int) -> tuple[int, int]:
 
 # ---- belief, intention and stance verbs (lexicons/stance_verbs.en.txt) ----
 
-# Pronouns that can hold a belief or a stance ("it" and demonstratives rarely do in news).
-AGENT_PRONOUNS = {"he", "she", "they", "we", "i", "you", "who"}
+# Pronouns that can hold a belief or a stance: subject forms but "it", "which", "that" (things
+# and demonstratives rarely do in news).
+AGENT_PRONOUNS = frozenset(w for kind, case, w in rows("pronouns") if case == "subject" and kind not in ("neuter", "which"))
 # Stance lemmas that only count with a clause (or "X as Y", "X a Y"): too common otherwise
 # ("saw a rise", "knows the area", "called the meeting", "voted Tuesday").
 NEEDS_CLAUSE = {"know", "feel", "understand", "realize", "recognize", "assume", "conclude", "accept", "see",
