@@ -1,6 +1,7 @@
 """Model-free summary baselines, scored with the same summary checks as the model's summaries.
 
     python -m eval.baselines [--only ID ...] [--exclude-prefix w-] [--json PATH]
+    python -m eval.baselines --explain RUN_DIR   # why each must_attribute item of a model run was missed
 
 For every fixture the attribution stage runs once (no model). Then each baseline builds a summary:
 
@@ -110,6 +111,47 @@ def run(gold, names=tuple(BASELINES)) -> dict[str, dict]:
             for k in names}
 
 
+def explain(run_dir: Path) -> dict[str, dict[str, int]]:
+    """Why each must_attribute item of a run (its responses.jsonl) was missed, per fixture group:
+
+    - engine: no claim of the response carries the fact (attribution found nothing to summarize);
+    - not selected: a claim carries it, but no summary sentence cites that claim;
+    - repair dropped: a sentence carrying it was generated and dropped or replaced (see warnings);
+    - source dropped: a summary sentence carries the fact without its source's name;
+    - model dropped: a sentence cites the claim but the fact's words are not in it."""
+    from .matching import phrase_in
+
+    gold = {g.id: g for g in load_fixtures()}
+    out: dict[str, dict[str, int]] = {}
+    for line in (run_dir / "responses.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        art, resp = gold.get(row["article"]), row.get("response")
+        if art is None or not resp or art.summary is None:
+            continue
+        group = out.setdefault("blind" if art.labelled_blind else "tuned", {})
+        sentences = resp.get("summary") or []
+        for ma in art.summary.must_attribute:
+            facts, names = ma.fact.split("|"), ma.source.split("|")
+            carriers = [s for s in sentences if any(phrase_in(f, s["text"]) for f in facts)]
+            if any(any(phrase_in(n, s["text"]) for n in names) for s in carriers):
+                why = "ok"
+            elif carriers:
+                why = "source dropped"
+            else:
+                claims = [c["id"] for c in resp["claims"] if any(phrase_in(f, c["content"]["text"]) for f in facts)]
+                cited = {i for s in sentences for i in s["claim_ids"]}
+                if not claims:
+                    why = "engine"
+                elif set(claims) & cited:
+                    why = "model dropped"
+                elif any(any(phrase_in(f, w) for f in facts) for w in resp.get("warnings", [])):
+                    why = "repair dropped"
+                else:
+                    why = "not selected"
+            group[why] = group.get(why, 0) + 1
+    return out
+
+
 def _fmt(v) -> str:
     if v is None:
         return "n/a"
@@ -131,7 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", nargs="+", choices=list(BASELINES), default=list(BASELINES))
     ap.add_argument("--problems", action="store_true", help="print each fixture's failed summary checks")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--explain", type=Path, metavar="RUN_DIR", help="classify a model run's must_attribute misses")
     args = ap.parse_args(argv)
+    if args.explain:
+        for group, counts in sorted(explain(args.explain).items()):
+            print(f"{group}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
+        return 0
     only = args.only
     if args.exclude_prefix:  # filter by file name first: a fixture being written elsewhere may not load yet
         from .adapters import FIXTURES_DIR

@@ -172,3 +172,19 @@ def test_a_forecast_year_is_a_number_fact():
               for i, n in enumerate(["it can pay full benefits until at least 2058", "it was founded in 1987"], 1)]
     scored = {s.claim.id: s for s in score_claims(ingest(text=text), Attribution(claims=claims, sources=[fund], warnings=[]))}
     assert "numbers" in scored["c1"].why and "numbers" not in scored["c2"].why
+
+
+def test_explain_classifies_each_missed_must_attribute_item(tmp_path):
+    import json
+
+    from eval.baselines import explain
+
+    claims = [{"id": "c1", "content": {"text": "15,000 more workers could follow"}}]
+    summary = [{"text": "Shoigu said 5,000 workers will go.", "claim_ids": []}]
+    row = {"article": "nk-workers-russia", "response": {"summary": summary, "claims": claims, "warnings": []}}
+    (tmp_path / "responses.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert explain(tmp_path) == {"tuned": {"ok": 1, "not selected": 1}}
+    summary[0]["text"] = "5,000 workers will go."
+    claims[0]["content"]["text"] = "other words"
+    (tmp_path / "responses.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert explain(tmp_path) == {"tuned": {"source dropped": 1, "engine": 1}}
