@@ -101,7 +101,7 @@ def _local_regions(regions: list[tuple[int, int]], base: int, sent_end: int) -> 
     global _REGION_INDEX
     held, starts, ends = _REGION_INDEX
     if held is not regions:
-        ordered = all(a[1] <= b[0] for a, b in zip(regions, regions[1:]))
+        ordered = all(a[1] <= b[0] for a, b in zip(regions, regions[1:], strict=False))
         starts, ends = ([q[0] for q in regions], [q[1] for q in regions]) if ordered else (None, None)
         _REGION_INDEX = (regions, starts, ends)
     if starts is None:

@@ -8,20 +8,14 @@ is the object, not a subject.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from .lexicon import pairs, rows, table, words
 
-# Cue verbs whose content may be a plain object rather than a clause ("denied the report",
-# "did not mention sending laborers"): only these take the object as content.
-OBJECT_CUES = {"deny", "confirm", "announce", "mention", "report", "acknowledge", "admit", "reveal",
-               "disclose", "predict", "estimate", "promise", "pledge", "vow", "decline", "refuse",
-               "forecast", "dismiss", "reject", "criticize", "praise", "blame", "accuse"}
+# Cue verbs whose content may be a plain object rather than a clause ("denied the report").
+OBJECT_CUES = words("object_cues")
 # Verbs in the lexicon that are only cues with a clause complement (too common otherwise).
-CLAUSE_ONLY = {"call", "continue", "agree", "show", "find", "ask", "question", "wonder", "think",
-               "believe", "add", "repeat", "signal", "indicate", "recall", "explain", "answer",
-               "respond", "reply", "describe", "hint", "note", "charge", "counter", "guess", "project",
-               "urge", "praise", "criticize", "blame", "accuse", "propose", "recommend"}
+CLAUSE_ONLY = words("clause_only_cues")
 
 
 def cue_verbs() -> frozenset[str]:
@@ -91,18 +85,11 @@ def cue_span(v, base: int) -> tuple[int, int]:
 # Pronouns that can hold a belief or a stance: subject forms but "it", "which", "that" (things
 # and demonstratives rarely do in news).
 AGENT_PRONOUNS = frozenset(w for kind, case, w in rows("pronouns") if case == "subject" and kind not in ("neuter", "which"))
-# Stance lemmas that only count with a clause (or "X as Y", "X a Y"): too common otherwise
-# ("saw a rise", "knows the area", "called the meeting", "voted Tuesday").
-NEEDS_CLAUSE = {"know", "feel", "understand", "realize", "recognize", "assume", "conclude", "accept", "see",
-                "view", "consider", "doubt", "suspect", "call", "describe", "label", "brand", "dub",
-                "characterize", "vote", "rule", "agree", "decide", "think", "argue", "acknowledge", "admit",
-                "concede", "insist", "warn", "predict", "estimate", "emphasize", "stress", "thank", "credit",
-                "compare", "liken", "expect", "hope", "aim", "wish", "intend", "refuse", "demand",
-                "paint", "portray", "depict", "cast", "frame", "like", "love", "hate", "trust", "respect",
-                "address", "target", "quote", "ignore", "chant", "shout", "yell"}
+# Stance lemmas that only count with a clause (or "X as Y", "X a Y"): too common otherwise.
+NEEDS_CLAUSE = words("clause_stances")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stance_table() -> dict[str, str]:
     return table("stance_verbs")  # word -> its class (first listed wins)
 
@@ -111,12 +98,12 @@ def stance_class(lemma: str) -> str | None:
     return _stance_table().get(lemma)
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_nouns() -> frozenset[str]:
     return frozenset(w for _, w in pairs("source_nouns")) | frozenset(w for w, _ in pairs("anaphors"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prep_table() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for lemma, prep in pairs("cue_preps"):
@@ -144,9 +131,7 @@ def cue_prep(v):
     return None
 
 
-_QUANTITIES = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "many",
-               "most", "some", "majority", "minority", "half", "third", "quarter", "percent", "number", "group",
-               "all", "few", "several", "none", "each", "one", "two", "three"}
+_QUANTITIES = words("quantity_words")  # "dozens of papers": the group after "of" holds the view
 
 
 def agentive(subj) -> bool:
@@ -166,11 +151,10 @@ def agentive(subj) -> bool:
     if lemma in source_nouns():
         return True
     return subj.pos_ == "NOUN" and lemma.endswith(("er", "or", "ist", "ian", "ant", "ent", "man", "woman")) \
-        and lemma not in ("number", "center", "order", "matter", "paper", "report", "letter", "percent", "cent",
-                          "amendment", "statement", "document", "government", "department", "parliament")
+        and lemma not in words("agent_suffix_exceptions")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prep_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
     """First word -> prepositional cue phrases starting with it ("according" -> ("according", "to"))."""
     out: dict[str, list[tuple[str, ...]]] = {}
@@ -193,16 +177,16 @@ def prep_cues(doc) -> list:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def stance_nouns() -> frozenset[str]:
     return frozenset(w for k, w in pairs("stance_nouns") if k == "noun")
 
 
-@lru_cache(maxsize=None)
+@cache
 def stance_adjectives() -> frozenset[str]:
     return frozenset(w for k, w in pairs("stance_nouns") if k == "adj")
 
 
-@lru_cache(maxsize=None)
+@cache
 def document_nouns() -> frozenset[str]:
     return frozenset(w for k, w in pairs("source_nouns") if k == "document")

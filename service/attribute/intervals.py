@@ -20,7 +20,7 @@ class Spans:
         self._best: list[tuple[tuple[int, Hashable], tuple[int, Hashable] | None]] = []
         first: tuple[int, Hashable] | None = None
         second: tuple[int, Hashable] | None = None
-        for start, end, key in rows:
+        for _start, end, key in rows:
             if first is None or end > first[0]:
                 if first is not None and first[1] != key:
                     second = first

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from .intervals import Spans
+from .lexicon import words
 from .model import RawClaim
 from .quotes import kind_of, trim
 from .sources import make_mention
@@ -24,7 +25,7 @@ from .sources import make_mention
 _LABEL = re.compile(r"^[\"“'‘]?\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+\S")
 _DASH = re.compile(r"^[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*(?=[A-Z])")
 _NAME_ENTS = ("PERSON", "ORG", "NORP")
-_INVERTED = {"said", "says", "added", "adds", "wrote", "writes", "asked", "asks", "noted", "notes", "explained"}
+_INVERTED = words("inverted_cues")  # "Said Ellis: ..."
 
 
 def _token_at(sd, base: int, pos: int):
@@ -83,7 +84,7 @@ def _paragraph_ends(sents) -> dict[int, int]:
 def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
     names = name_words(parsed)
     found = []
-    for i, (s, sd) in enumerate(zip(sents, parsed)):
+    for i, (s, sd) in enumerate(zip(sents, parsed, strict=True)):
         m = _LABEL.match(text[s.start : s.end])
         if not m:
             continue
@@ -152,7 +153,7 @@ def dash_signatures(sents, parsed, text, regions, raw) -> list[RawClaim]:
     out: list[RawClaim] = []
     taken = None
     starts = [s.start for s in sents]
-    ordered = all(a.end <= b.start for a, b in zip(sents, sents[1:]))
+    ordered = all(a.end <= b.start for a, b in zip(sents, sents[1:], strict=False))
 
     def sentence_at(pos):
         k = bisect_right(starts, pos) - 1

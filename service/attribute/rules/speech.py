@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 from ..cues import CLAUSE_ONLY, OBJECT_CUES, cue_verbs, is_cue_verb, stance_class
 from .context import Sentence, Span, Verb
@@ -131,7 +131,7 @@ def _continues_report(cj) -> bool:
     return not subjs or (subjs[0].pos_ == "PRON" and subjs[0].lower_ not in ("i", "we", "you"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cue_forms() -> frozenset[str]:
     """Finite forms of the speech cue verbs ("maintains", "claimed"), to catch them mis-tagged as nouns."""
     out = set()

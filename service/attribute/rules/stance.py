@@ -6,6 +6,7 @@ speech, so their confidence is lower (by the verb's class in lexicons/stance_ver
 from __future__ import annotations
 
 from ..cues import NEEDS_CLAUSE, agentive, cue_prep, cue_span, document_nouns, stance_class
+from ..lexicon import words
 from .context import Sentence, Verb
 
 # confidence by the stance verb's class; "passive": a stance read off "Y was endorsed by X"
@@ -16,9 +17,8 @@ _ARG_DEPS = ("dobj", "dative", "oprd", "xcomp", "ccomp", "attr", "acomp", "pcomp
 # Prepositions that continue an object ("accused X of Y", "blamed X for Y", "described X as Y").
 _ARG_PREPS = ("as", "of", "for", "to", "with")
 
-_EVIDENCE_VERBS = {"show", "find", "suggest", "indicate", "reveal", "confirm", "estimate", "project", "predict",
-                   "document", "detail", "describe", "put"}
-_RECORDS = ("video", "footage", "photo", "image", "recording", "clip", "model", "forecast")
+_EVIDENCE_VERBS = words("evidence_verbs")  # "a poll shows", "the report found"
+_RECORDS = words("record_nouns")  # "the video shows ...", besides document nouns
 
 
 def held_view(verb: Verb, confidence: dict):

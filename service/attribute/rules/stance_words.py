@@ -3,14 +3,15 @@ critical of Y", "X's claim that Y", "X expressed concern that Y"."""
 from __future__ import annotations
 
 from ..cues import agentive, stance_adjectives, stance_nouns
+from ..lexicon import rows, words
 from ..sources import subject_of
 from .context import Sentence
 from .stance import own_stance
 
 # Verbs whose object noun is the subject's own statement ("expressed concern that", "made the claim")
-_LIGHT_VERBS = {"express", "make", "voice", "issue", "offer", "give", "share", "reiterate", "repeat", "raise",
-                "have", "deliver", "air", "renew", "float", "put", "stand", "take"}
-_HOLDER_POSSESSIVES = ("his", "her", "their", "our")
+_LIGHT_VERBS = words("light_verbs")
+# Possessives that hold a stance noun ("his warning", "their claim"): persons and groups, not "its", "my"
+_HOLDER_POSSESSIVES = frozenset(w for kind, case, w in rows("pronouns") if case == "determiner" and kind in ("male", "female", "they", "we"))
 
 
 def adjective_claims(s: Sentence, found: list, confidence: float):
