@@ -18,7 +18,7 @@ from ..nlp import load_pipeline
 from ..schema import Claim, Source, Span
 from ..segment import Segments
 from .claims import _local_regions, sentence_claims
-from .coref import Resolver, lede_cataphora
+from .coref import Resolver, definite_cataphora, lede_cataphora, spokes_bodies
 from .intervals import Spans
 from .learned import combine, tagger_claims
 from .layout import colon_paragraphs, dash_signatures, speaker_labels
@@ -259,6 +259,8 @@ def _resolve(raw, sents, parsed):
         resolver.add(m)
     quoted = {c.mention.entity for c in raw if c.mention is not None}
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
+    definite_cataphora(resolver.entities)
+    spokes_bodies(resolver.entities)
     return resolver.entities
 
 
@@ -334,7 +336,8 @@ def _build(text, raw, unsourced, entities, warnings) -> Attribution:
     return Attribution(claims=claims, sources=sources, warnings=warnings)
 
 
-_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared"}
+_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared",
+                 "seen", "obtained", "reviewed", "with", "submitted", "lodged", "sent", "leaked", "compiled", "drafted"}
 
 
 def _authored(m) -> bool:

@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from ..deadline import check
-from .lexicon import pairs
+from .lexicon import pairs, words
 from .model import Entity, Mention
 from .sources import TITLES
 
@@ -273,6 +273,8 @@ class Resolver:
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
         want = _anaphor_kinds().get(m.head)
+        if want is None and m.head in _document_heads():
+            want = "org"  # "the memo", "the poll": a thing, matched by its head below ("an internal memo seen by ...")
         mods = _modifiers(m)
         for idx in self._recent_entities():  # = the history backwards, each entity at its latest mention
             e = self.entities[idx]
@@ -312,8 +314,20 @@ _CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization":
                  "document": "document", "person": "person"}
 
 
+# Words that re-point at a thing already named rather than tell it apart: "the same poll", "the most
+# recent report", "the company's own plan".
+_REFERRING = {"same", "new", "latest", "recent", "most", "earlier", "previous", "own", "full", "final", "original"}
+
+
+@lru_cache(maxsize=1)
+def _document_heads() -> frozenset[str]:
+    from .source_types import document_heads  # late import: source_types is independent of coref
+
+    return document_heads() | words("document_anaphors")
+
+
 def _modifiers(m: Mention) -> list[str]:
-    toks = [t for t in norm(m.text).split() if t not in _DETS]
+    toks = [t for t in norm(m.text).split() if t not in _DETS and t not in _REFERRING]
     if toks and toks[-1] in (m.head, m.head + "s"):
         toks = toks[:-1]
     elif m.head in toks:
@@ -345,7 +359,7 @@ def _compatible(head: str, e: Entity) -> bool:
     not a ministry; unknown classes are compatible."""
     from .source_types import source_type  # late import: source_types is independent of coref
 
-    want = _noun_class(head)
+    want = _noun_class(head) or ("document" if head in _document_heads() else None)
     if want is None:
         return True
     have = _CLASS_GROUPS.get(source_type(e))
@@ -393,3 +407,77 @@ def merge(entities: list[Entity], src: int, dst: int) -> None:
     b.names.extend(a.names)
     a.mentions = []
     a.merged_into = dst
+
+
+def spokes_bodies(entities: list[Entity]) -> None:
+    """An unnamed spokesperson speaks for the body: "A company spokeswoman" after "Osterhaven Energy
+    says ..." is Osterhaven Energy's voice, so the two are one source. The body is the organisation
+    the mention names ("a spokesman for Harrowgate", "A Chirp spokesman") or, for a common noun
+    ("a company spokeswoman", "the ministry's spokesman"), the nearest organisation before it whose
+    name or kind fits. A spokesperson who is named anywhere ("..., Lars Eide,") stays a person."""
+    from .sources import SPOKES
+
+    for i, e in enumerate(entities):
+        if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
+            continue
+        named = [m for m in e.mentions if m.kind != "pronoun"]
+        if not named or not all(m.head in SPOKES for m in named):
+            continue
+        first = min(named, key=lambda m: m.start)
+        body = next((m.org_of for m in named if m.org_of), None)
+        if body is None:
+            continue
+        j = _body_entity(entities, i, body, first)
+        if j is not None:
+            merge(entities, i, j)
+
+
+def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int | None:
+    proper = any(w[:1].isupper() for w in body.split() if w.lower() not in _DETS)
+    key = norm(body)
+    head = key.split()[-1] if key else ""
+    best: tuple[int, int] | None = None  # (distance before the mention, entity)
+    for j, f in enumerate(entities):
+        if j == i or f.merged_into is not None or f.kind != "org" or not f.names:
+            continue
+        before = [m.start for m in f.mentions if m.start < at.start]
+        if proper:
+            toks = set(key.split())
+            fits = any(norm(n) == key or key.replace(" ", "") == _acronym(n) or toks <= set(norm(n).split())
+                       for n in f.names)
+            if fits:
+                return j  # a name is a name wherever it stands
+            continue
+        if not before or at.sent - max(m.sent for m in f.mentions if m.start < at.start) > 12:
+            continue
+        if not (_head_in(head, {t for n in f.names for t in norm(n).split()}) or _compatible(head, f)):
+            continue
+        d = at.start - max(before)
+        if best is None or d < best[0]:
+            best = (d, j)
+    return best[1] if best else None
+
+
+def definite_cataphora(entities: list[Entity]) -> None:
+    """"The union says ..." in a headline or abstract before the body names "the Saltmere Dockworkers'
+    Union": a definite description that found nothing earlier goes to the first organisation after
+    it whose own name carries the head noun."""
+    for i, e in enumerate(entities):
+        if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
+            continue
+        named = [m for m in e.mentions if m.kind != "pronoun"]
+        if not named or not all(m.definite and not _modifiers(m) for m in named):
+            continue
+        first = min(named, key=lambda m: m.start)
+        if _anaphor_kinds().get(first.head) != "org":
+            continue
+        best: tuple[int, int] | None = None
+        for j, f in enumerate(entities):
+            if j == i or f.merged_into is not None or f.kind != "org" or not f.mentions:
+                continue
+            start = min(m.start for m in f.mentions)
+            if start > first.start and _head_in(first.head, {t for n in f.names for t in norm(n).split()}) \
+                    and (best is None or start < best[0]):
+                best = (start, j)
+        if best is not None:
+            merge(entities, i, best[1])
