@@ -254,9 +254,13 @@ def _resolve(raw, sents, parsed):
     for c in raw:
         if c.mention is not None:
             c.mention = uniq[(c.mention.start, c.mention.end)]
+    inside = {}  # mention span -> the content of its (first) claim
+    for c in raw:
+        if c.mention is not None:
+            inside.setdefault((c.mention.start, c.mention.end), c.content)
     resolver = Resolver()
     for m in sorted(uniq.values(), key=lambda m: m.start):
-        resolver.add(m)
+        resolver.add(m, inside.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
     definite_cataphora(resolver.entities)
@@ -340,12 +344,15 @@ _AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commission
                  "seen", "obtained", "reviewed", "with", "submitted", "lodged", "sent", "leaked", "compiled", "drafted"}
 
 
-def _authored(m) -> bool:
-    """A restrictive noun phrase that says who made the document ("a poll conducted by X"), not an
-    apposition ("The report, dated March 14, ...")."""
-    extra = m.full[len(m.text):] if m.full.startswith(m.text) else ""
-    return bool(extra) and "," not in m.full and "\n" not in m.full and len(m.full.split()) <= 14 \
-        and any(w in _AUTHOR_WORDS for w in extra.lower().split())
+def _authored(m) -> str | None:
+    """The restrictive noun phrase that says who made the document ("a poll conducted by X"), up to
+    an apposition ("A report released last year by the X Institute, an independent research group,
+    ..." -> its first part), or None ("The report, dated March 14, ...")."""
+    full = m.full.split(",", 1)[0].rstrip()
+    extra = full[len(m.text):] if full.startswith(m.text) else ""
+    if extra and "\n" not in full and len(full.split()) <= 14 and any(w in _AUTHOR_WORDS for w in extra.lower().split()):
+        return full
+    return None
 
 
 def _source(text: str, sid: str, e) -> Source:
@@ -356,7 +363,7 @@ def _source(text: str, sid: str, e) -> Source:
         # a document or poll is known by its whole noun phrase: "a report released last year by
         # the Lowlands Climate Institute", not "a report"
         docs = document_heads()
-        full = next((m.full for m in named if (m.head in docs or m.head[:-1] in docs) and _authored(m)), None)
+        full = next((a for m in named if (m.head in docs or m.head[:-1] in docs) and (a := _authored(m))), None)
         if full:
             name = full.strip(" ,;:")
     desc = e.description

@@ -33,6 +33,9 @@ IT_PRONOUNS = {"it", "its", "itself"}
 THEY_PRONOUNS = {"they", "them", "their", "themselves"}
 REL_PRONOUNS = {"who", "which", "that"}
 
+_WHO = re.compile(r",? who\b")
+_THEY_USER = re.compile(r"\buses they(/them)? pronouns\b|\bgoes by they\b", re.I)
+
 MAX_CANDIDATES = 64  # pronoun/definite antecedent candidates: the nearest mentions of the window
 MAX_RECENT_ENTITIES = 256  # entities scanned for a name or description match, latest mentioned first
 MAX_VIEW_MENTIONS = 500  # mentions (and names) of one entity read to type it while resolving
@@ -98,6 +101,8 @@ class Resolver:
         self._name_toks: list[set[str]] = []  # tokens of its names
         self._names: list[dict[str, None]] = []  # its distinct names, first-seen order
         self._personish: list[bool] = []  # some mention head names a person ("official", "aide")
+        self._they: list[bool] = []  # a person the article says uses they/them
+        self._inside: tuple[int, int] | None = None  # content of the claim whose mention is being resolved
 
     def _new(self, m: Mention, kind: str) -> int:
         e = Entity(kind=kind, plural=m.plural, gender=m.gender)
@@ -106,6 +111,7 @@ class Resolver:
             table.append(set())
         self._names.append({})
         self._personish.append(False)
+        self._they.append(False)
         return len(self.entities) - 1
 
     def _attach(self, m: Mention, idx: int) -> None:
@@ -129,8 +135,10 @@ class Resolver:
             hay.update(norm(t).split())
         hay.update(norm(m.head).split())
         self._keys[idx].add(norm(m.text))
-        if not self._personish[idx] and _person_head(m.head):
-            self._personish[idx] = True
+        if not self._personish[idx] and (_person_head(m.head) or _WHO.search(m.full)):
+            self._personish[idx] = True  # "a senior ranger in Selu National Park, who spoke ...": a person
+        if not self._they[idx] and _THEY_USER.search(m.full):
+            self._they[idx] = True
         self.history.append((m, idx))
         self._recent.pop(idx, None)
         self._recent[idx] = m.sent
@@ -162,8 +170,12 @@ class Resolver:
         return Entity(kind=e.kind, names=list(self._names[idx])[:MAX_VIEW_MENTIONS], mentions=e.mentions[:MAX_VIEW_MENTIONS],
                       gender=e.gender, plural=e.plural, description=e.description, titles=set(e.titles))
 
-    def add(self, m: Mention) -> None:
+    def add(self, m: Mention, inside: tuple[int, int] | None = None) -> None:
+        """`inside`: the content of the claim m is the source of. A speaker is not someone named in
+        their own reported words ("Mr. Garvey, he said, 'chose the easy option'"), so a pronoun's
+        antecedent is never taken from there."""
         check()  # the request's CPU budget / client still there (service.deadline)
+        self._inside = inside
         idx = self._resolve(m)
         self._attach(m, idx)
 
@@ -248,7 +260,10 @@ class Resolver:
 
     def _pronoun(self, m: Mention) -> int | None:
         low = m.head
+        inside = self._inside
         for mm, idx in self._candidates(m, 4):
+            if inside is not None and inside[0] <= mm.start < inside[1] and mm.sent == m.sent:
+                continue  # within the sentence only: a content span running over sentences may hold the speaker's intro
             e = self.entities[idx]
             if low in PERSON_PRONOUNS:
                 if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
@@ -257,7 +272,7 @@ class Resolver:
                 if self._thing_like(idx):
                     return idx
             elif low in THEY_PRONOUNS:
-                if e.plural or e.kind in ("org", "gpe"):
+                if e.plural or e.kind in ("org", "gpe") or self._they[idx]:
                     return idx
             elif low in REL_PRONOUNS:
                 if mm.sent == m.sent:

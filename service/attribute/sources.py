@@ -169,7 +169,11 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         else:
             name = " ".join(t.text for t in span if t.pos_ == "PROPN" and t.lower_ not in TITLES) or h.text
     gender = None
+    # a possessor's title is not the head's: "Mr. Brask's lawyer, Sofia Renner" is not male
+    owned = {t.i for c in h.children if c.dep_ == "poss" for t in c.subtree}
     for t in span:
+        if t.i in owned:
+            continue
         if t.lower_ in MALE:
             gender = "m"
         elif t.lower_ in FEMALE:
