@@ -230,6 +230,10 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
         for t in sd:
+            # a described body as a subject ("The ministry declined to comment") is what a later
+            # "It said ..." points back to, though it made no claim itself
+            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
+                heads.add(t.i)
             # subject pronouns and his/her chain a referent forward; objects ("telling him") and
             # their/its are too ambiguous to serve as antecedents
             if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
@@ -241,6 +245,13 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 continue
             out.append(m)
     return out
+
+
+def _subject_anaphor(t) -> bool:
+    from .coref import anaphor_kind
+
+    return anaphor_kind(t.lemma_.lower()) is not None and any(
+        c.dep_ in ("det", "poss") for c in t.children)
 
 
 def _resolve(raw, sents, parsed):

@@ -78,6 +78,11 @@ def _anaphor_kinds() -> dict[str, str]:
     return dict(pairs("anaphors"))
 
 
+def anaphor_kind(head: str) -> str | None:
+    """person | org for a head noun that refers back ("the ministry", "the minister"), else None."""
+    return _anaphor_kinds().get(head)
+
+
 def _person_head(head: str) -> bool:
     return _anaphor_kinds().get(head) == "person" or head in _PERSON_HEADS
 
