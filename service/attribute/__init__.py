@@ -18,7 +18,7 @@ from ..nlp import load_pipeline
 from ..schema import Claim, Source, Span
 from ..segment import Segments
 from .claims import _local_regions, sentence_claims
-from .coref import Resolver, lede_cataphora
+from .coref import Resolver, definite_cataphora, lede_cataphora, spokes_bodies
 from .intervals import Spans
 from .learned import combine, tagger_claims
 from .layout import colon_paragraphs, dash_signatures, speaker_labels
@@ -230,6 +230,10 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
         for t in sd:
+            # a described body as a subject ("The ministry declined to comment") is what a later
+            # "It said ..." points back to, though it made no claim itself
+            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
+                heads.add(t.i)
             # subject pronouns and his/her chain a referent forward; objects ("telling him") and
             # their/its are too ambiguous to serve as antecedents
             if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
@@ -243,6 +247,13 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
     return out
 
 
+def _subject_anaphor(t) -> bool:
+    from .coref import anaphor_kind
+
+    return anaphor_kind(t.lemma_.lower()) is not None and any(
+        c.dep_ in ("det", "poss") for c in t.children)
+
+
 def _resolve(raw, sents, parsed):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
@@ -254,11 +265,17 @@ def _resolve(raw, sents, parsed):
     for c in raw:
         if c.mention is not None:
             c.mention = uniq[(c.mention.start, c.mention.end)]
+    inside = {}  # mention span -> the content of its (first) claim
+    for c in raw:
+        if c.mention is not None:
+            inside.setdefault((c.mention.start, c.mention.end), c.content)
     resolver = Resolver()
     for m in sorted(uniq.values(), key=lambda m: m.start):
-        resolver.add(m)
+        resolver.add(m, inside.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
+    definite_cataphora(resolver.entities)
+    spokes_bodies(resolver.entities)
     return resolver.entities
 
 
@@ -334,15 +351,19 @@ def _build(text, raw, unsourced, entities, warnings) -> Attribution:
     return Attribution(claims=claims, sources=sources, warnings=warnings)
 
 
-_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared"}
+_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared",
+                 "seen", "obtained", "reviewed", "with", "submitted", "lodged", "sent", "leaked", "compiled", "drafted"}
 
 
-def _authored(m) -> bool:
-    """A restrictive noun phrase that says who made the document ("a poll conducted by X"), not an
-    apposition ("The report, dated March 14, ...")."""
-    extra = m.full[len(m.text):] if m.full.startswith(m.text) else ""
-    return bool(extra) and "," not in m.full and "\n" not in m.full and len(m.full.split()) <= 14 \
-        and any(w in _AUTHOR_WORDS for w in extra.lower().split())
+def _authored(m) -> str | None:
+    """The restrictive noun phrase that says who made the document ("a poll conducted by X"), up to
+    an apposition ("A report released last year by the X Institute, an independent research group,
+    ..." -> its first part), or None ("The report, dated March 14, ...")."""
+    full = m.full.split(",", 1)[0].rstrip()
+    extra = full[len(m.text):] if full.startswith(m.text) else ""
+    if extra and "\n" not in full and len(full.split()) <= 14 and any(w in _AUTHOR_WORDS for w in extra.lower().split()):
+        return full
+    return None
 
 
 def _source(text: str, sid: str, e) -> Source:
@@ -353,7 +374,7 @@ def _source(text: str, sid: str, e) -> Source:
         # a document or poll is known by its whole noun phrase: "a report released last year by
         # the Lowlands Climate Institute", not "a report"
         docs = document_heads()
-        full = next((m.full for m in named if (m.head in docs or m.head[:-1] in docs) and _authored(m)), None)
+        full = next((a for m in named if (m.head in docs or m.head[:-1] in docs) and (a := _authored(m))), None)
         if full:
             name = full.strip(" ,;:")
     desc = e.description

@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from ..deadline import check
-from .lexicon import pairs
+from .lexicon import pairs, words
 from .model import Entity, Mention
 from .sources import TITLES
 
@@ -32,6 +32,9 @@ PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself
 IT_PRONOUNS = {"it", "its", "itself"}
 THEY_PRONOUNS = {"they", "them", "their", "themselves"}
 REL_PRONOUNS = {"who", "which", "that"}
+
+_WHO = re.compile(r",? who\b")
+_THEY_USER = re.compile(r"\buses they(/them)? pronouns\b|\bgoes by they\b", re.I)
 
 MAX_CANDIDATES = 64  # pronoun/definite antecedent candidates: the nearest mentions of the window
 MAX_RECENT_ENTITIES = 256  # entities scanned for a name or description match, latest mentioned first
@@ -75,6 +78,11 @@ def _anaphor_kinds() -> dict[str, str]:
     return dict(pairs("anaphors"))
 
 
+def anaphor_kind(head: str) -> str | None:
+    """person | org for a head noun that refers back ("the ministry", "the minister"), else None."""
+    return _anaphor_kinds().get(head)
+
+
 def _person_head(head: str) -> bool:
     return _anaphor_kinds().get(head) == "person" or head in _PERSON_HEADS
 
@@ -98,6 +106,8 @@ class Resolver:
         self._name_toks: list[set[str]] = []  # tokens of its names
         self._names: list[dict[str, None]] = []  # its distinct names, first-seen order
         self._personish: list[bool] = []  # some mention head names a person ("official", "aide")
+        self._they: list[bool] = []  # a person the article says uses they/them
+        self._inside: tuple[int, int] | None = None  # content of the claim whose mention is being resolved
 
     def _new(self, m: Mention, kind: str) -> int:
         e = Entity(kind=kind, plural=m.plural, gender=m.gender)
@@ -106,6 +116,7 @@ class Resolver:
             table.append(set())
         self._names.append({})
         self._personish.append(False)
+        self._they.append(False)
         return len(self.entities) - 1
 
     def _attach(self, m: Mention, idx: int) -> None:
@@ -129,8 +140,10 @@ class Resolver:
             hay.update(norm(t).split())
         hay.update(norm(m.head).split())
         self._keys[idx].add(norm(m.text))
-        if not self._personish[idx] and _person_head(m.head):
-            self._personish[idx] = True
+        if not self._personish[idx] and (_person_head(m.head) or _WHO.search(m.full)):
+            self._personish[idx] = True  # "a senior ranger in Selu National Park, who spoke ...": a person
+        if not self._they[idx] and _THEY_USER.search(m.full):
+            self._they[idx] = True
         self.history.append((m, idx))
         self._recent.pop(idx, None)
         self._recent[idx] = m.sent
@@ -162,8 +175,12 @@ class Resolver:
         return Entity(kind=e.kind, names=list(self._names[idx])[:MAX_VIEW_MENTIONS], mentions=e.mentions[:MAX_VIEW_MENTIONS],
                       gender=e.gender, plural=e.plural, description=e.description, titles=set(e.titles))
 
-    def add(self, m: Mention) -> None:
+    def add(self, m: Mention, inside: tuple[int, int] | None = None) -> None:
+        """`inside`: the content of the claim m is the source of. A speaker is not someone named in
+        their own reported words ("Mr. Garvey, he said, 'chose the easy option'"), so a pronoun's
+        antecedent is never taken from there."""
         check()  # the request's CPU budget / client still there (service.deadline)
+        self._inside = inside
         idx = self._resolve(m)
         self._attach(m, idx)
 
@@ -248,7 +265,10 @@ class Resolver:
 
     def _pronoun(self, m: Mention) -> int | None:
         low = m.head
+        inside = self._inside
         for mm, idx in self._candidates(m, 4):
+            if inside is not None and inside[0] <= mm.start < inside[1] and mm.sent == m.sent:
+                continue  # within the sentence only: a content span running over sentences may hold the speaker's intro
             e = self.entities[idx]
             if low in PERSON_PRONOUNS:
                 if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
@@ -257,7 +277,7 @@ class Resolver:
                 if self._thing_like(idx):
                     return idx
             elif low in THEY_PRONOUNS:
-                if e.plural or e.kind in ("org", "gpe"):
+                if e.plural or e.kind in ("org", "gpe") or self._they[idx]:
                     return idx
             elif low in REL_PRONOUNS:
                 if mm.sent == m.sent:
@@ -273,6 +293,8 @@ class Resolver:
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
         want = _anaphor_kinds().get(m.head)
+        if want is None and m.head in _document_heads():
+            want = "org"  # "the memo", "the poll": a thing, matched by its head below ("an internal memo seen by ...")
         mods = _modifiers(m)
         for idx in self._recent_entities():  # = the history backwards, each entity at its latest mention
             e = self.entities[idx]
@@ -312,8 +334,20 @@ _CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization":
                  "document": "document", "person": "person"}
 
 
+# Words that re-point at a thing already named rather than tell it apart: "the same poll", "the most
+# recent report", "the company's own plan".
+_REFERRING = {"same", "new", "latest", "recent", "most", "earlier", "previous", "own", "full", "final", "original"}
+
+
+@lru_cache(maxsize=1)
+def _document_heads() -> frozenset[str]:
+    from .source_types import document_heads  # late import: source_types is independent of coref
+
+    return document_heads() | words("document_anaphors")
+
+
 def _modifiers(m: Mention) -> list[str]:
-    toks = [t for t in norm(m.text).split() if t not in _DETS]
+    toks = [t for t in norm(m.text).split() if t not in _DETS and t not in _REFERRING]
     if toks and toks[-1] in (m.head, m.head + "s"):
         toks = toks[:-1]
     elif m.head in toks:
@@ -345,7 +379,7 @@ def _compatible(head: str, e: Entity) -> bool:
     not a ministry; unknown classes are compatible."""
     from .source_types import source_type  # late import: source_types is independent of coref
 
-    want = _noun_class(head)
+    want = _noun_class(head) or ("document" if head in _document_heads() else None)
     if want is None:
         return True
     have = _CLASS_GROUPS.get(source_type(e))
@@ -393,3 +427,77 @@ def merge(entities: list[Entity], src: int, dst: int) -> None:
     b.names.extend(a.names)
     a.mentions = []
     a.merged_into = dst
+
+
+def spokes_bodies(entities: list[Entity]) -> None:
+    """An unnamed spokesperson speaks for the body: "A company spokeswoman" after "Osterhaven Energy
+    says ..." is Osterhaven Energy's voice, so the two are one source. The body is the organisation
+    the mention names ("a spokesman for Harrowgate", "A Chirp spokesman") or, for a common noun
+    ("a company spokeswoman", "the ministry's spokesman"), the nearest organisation before it whose
+    name or kind fits. A spokesperson who is named anywhere ("..., Lars Eide,") stays a person."""
+    from .sources import SPOKES
+
+    for i, e in enumerate(entities):
+        if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
+            continue
+        named = [m for m in e.mentions if m.kind != "pronoun"]
+        if not named or not all(m.head in SPOKES for m in named):
+            continue
+        first = min(named, key=lambda m: m.start)
+        body = next((m.org_of for m in named if m.org_of), None)
+        if body is None:
+            continue
+        j = _body_entity(entities, i, body, first)
+        if j is not None:
+            merge(entities, i, j)
+
+
+def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int | None:
+    proper = any(w[:1].isupper() for w in body.split() if w.lower() not in _DETS)
+    key = norm(body)
+    head = key.split()[-1] if key else ""
+    best: tuple[int, int] | None = None  # (distance before the mention, entity)
+    for j, f in enumerate(entities):
+        if j == i or f.merged_into is not None or f.kind != "org" or not f.names:
+            continue
+        before = [m.start for m in f.mentions if m.start < at.start]
+        if proper:
+            toks = set(key.split())
+            fits = any(norm(n) == key or key.replace(" ", "") == _acronym(n) or toks <= set(norm(n).split())
+                       for n in f.names)
+            if fits:
+                return j  # a name is a name wherever it stands
+            continue
+        if not before or at.sent - max(m.sent for m in f.mentions if m.start < at.start) > 12:
+            continue
+        if not (_head_in(head, {t for n in f.names for t in norm(n).split()}) or _compatible(head, f)):
+            continue
+        d = at.start - max(before)
+        if best is None or d < best[0]:
+            best = (d, j)
+    return best[1] if best else None
+
+
+def definite_cataphora(entities: list[Entity]) -> None:
+    """"The union says ..." in a headline or abstract before the body names "the Saltmere Dockworkers'
+    Union": a definite description that found nothing earlier goes to the first organisation after
+    it whose own name carries the head noun."""
+    for i, e in enumerate(entities):
+        if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
+            continue
+        named = [m for m in e.mentions if m.kind != "pronoun"]
+        if not named or not all(m.definite and not _modifiers(m) for m in named):
+            continue
+        first = min(named, key=lambda m: m.start)
+        if _anaphor_kinds().get(first.head) != "org":
+            continue
+        best: tuple[int, int] | None = None
+        for j, f in enumerate(entities):
+            if j == i or f.merged_into is not None or f.kind != "org" or not f.mentions:
+                continue
+            start = min(m.start for m in f.mentions)
+            if start > first.start and _head_in(first.head, {t for n in f.names for t in norm(n).split()}) \
+                    and (best is None or start < best[0]):
+                best = (start, j)
+        if best is not None:
+            merge(entities, i, best[1])

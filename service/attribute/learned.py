@@ -26,7 +26,14 @@ RECORD_VERBS = {"list", "show", "include", "cite"}
 # ("saw a rise", "knows the area", "addressed the crowd")
 OBJECT_NOT_STANCE = {"see", "know", "feel", "understand", "realize", "recognize", "accept", "address", "target",
                      "ignore", "thank", "credit", "cast", "frame", "quote", "chant", "shout", "yell", "vote",
-                     "rule", "decide"}
+                     "rule", "decide", "reject", "dispute", "oppose"}
+# Verbs whose infinitive is an act, not words: "voted 5-2 to close", "decided to appeal"
+ACT_WITH_INFINITIVE = {"vote", "decide"}
+# A refusal or a silence carries no proposition: "declined to comment on the report", "did not
+# respond to a request for comment" are the reporter's facts about the source (DESIGN: unsourced)
+REFUSED = {"comment", "say", "discuss", "respond", "answer", "elaborate", "confirm", "speculate", "specify",
+           "disclose", "reveal", "identify", "give", "provide", "name", "talk", "speak"}
+SILENT = {"respond", "reply", "return", "comment", "answer"}
 # ... unless the model is this sure of the content
 SURE = float(os.environ.get("CLAIMTRACE_TAGGER_SURE", "0.95"))
 
@@ -136,9 +143,20 @@ def _plausible(sd, csp: TagSpan, prob: float) -> bool:
         return False  # "lists", "shows": a cue only when a record does it ("the filing lists"), not "the account lists no owner"
     if root.lemma_.lower() in OBJECT_NOT_STANCE and not any(k.dep_ in ("ccomp", "xcomp", "oprd") for k in root.children):
         return False  # "saw a rise", "knows the area": these verbs report only with a clause
+    if root.lemma_.lower() in ACT_WITH_INFINITIVE and not any(k.dep_ == "ccomp" for k in root.children):
+        return False
+    if _refusal(root):
+        return False
     if STRICT_CUES and prob < SURE and not _reporting_cue(sd, csp):
         return False
     return True
+
+
+def _refusal(root) -> bool:
+    lem = root.lemma_.lower()
+    if lem in ("decline", "refuse"):
+        return any(k.dep_ == "xcomp" and k.lemma_.lower() in REFUSED for k in root.children)
+    return lem in SILENT and any(k.dep_ == "neg" for k in root.children)
 
 
 def _reporting_cue(sd, csp: TagSpan) -> bool:

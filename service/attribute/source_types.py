@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from .lexicon import pairs, table, words
 from .model import Entity
-from .sources import SPOKES
+from .sources import COMPANY_ROLES, SPOKES
 
 _ORDER = ("intelligence", "media", "document", "government", "organization", "person")
 
@@ -98,7 +98,9 @@ def source_type(e: Entity) -> str:
         return "anonymous"
     desc = _descriptor_type(e)
     if e.kind in ("person", "org") and desc is not None and e.names:
-        if desc == "person" or e.kind == "person" and desc in ("organization", "government", "media", "intelligence"):
+        # "The mine's operator, Valcor Metals": a company's role is not a person's
+        company_role = e.kind == "org" and any(m.description_head in COMPANY_ROLES for m in named)
+        if desc == "person" and not company_role or e.kind == "person" and desc in ("organization", "government", "media", "intelligence"):
             return desc
     if e.kind == "person":
         return "person"

@@ -7,6 +7,9 @@ clauses ("Sergei K. Shoigu, a close aide to ...") — those become the descripti
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from .lexicon import words
 from .model import Mention
 
 TITLES = {
@@ -138,9 +141,12 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             titles.append(t.lower_)
     if low in PRONOUNS and h.pos_ == "PRON":
         kind = "pronoun"
-    elif ent is not None and ent.label_ == "PERSON":
+    elif ent is not None and ent.label_ == "PERSON" and not _org_suffixed(ent):
         kind = "person"
         name = _strip_titles(ent)
+    elif ent is not None and ent.label_ == "PERSON":
+        kind = "org"  # "Veridane Biologics" labelled PERSON: its last word names a company
+        name = _strip_det(ent.text)
     elif ent is not None and ent.label_ in ("ORG", "NORP_ORG", "FAC", "WORK_OF_ART"):
         kind = "org"
         name = _strip_det(ent.text)
@@ -152,7 +158,7 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         name = " ".join(t.text for t in span if t.lower_ not in TITLES and t.pos_ == "PROPN") or h.text
     elif h.pos_ == "PROPN" and ent is None:
         # no NER label: a name with an organisation word is an org; a short plain name a person
-        orgish = any(t.lower_ in _ORG_WORDS for t in span)
+        orgish = any(t.lower_ in _ORG_WORDS for t in span) or span[-1].lower_ in org_suffixes()
         propn = [t for t in span if t.pos_ == "PROPN"]
         kind = "person" if not orgish and 2 <= len(propn) <= 3 else "org"
         if kind == "org":
@@ -163,7 +169,11 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         else:
             name = " ".join(t.text for t in span if t.pos_ == "PROPN" and t.lower_ not in TITLES) or h.text
     gender = None
+    # a possessor's title is not the head's: "Mr. Brask's lawyer, Sofia Renner" is not male
+    owned = {t.i for c in h.children if c.dep_ == "poss" for t in c.subtree}
     for t in span:
+        if t.i in owned:
+            continue
         if t.lower_ in MALE:
             gender = "m"
         elif t.lower_ in FEMALE:
@@ -186,13 +196,14 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         # is that person; the role becomes the description
         ap = next((c for c in h.children if c.dep_ == "appos"), None)
         ap_ent = _entity_at(ap) if ap is not None else None
-        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.label_ == "ORG" \
-                and h.lemma_.lower() in _BODY_NOUNS and ap_ent.root.i == ap.i:
+        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.label_ in ("ORG", "PERSON") \
+                and (ap_ent.label_ == "ORG" or _org_suffixed(ap_ent)) \
+                and h.lemma_.lower() in _BODY_NOUNS | COMPANY_ROLES and ap_ent.root.i == ap.i:
             # "Morvania's counterintelligence agency, the State Protection Bureau": the body's name
             kind = "org"
             name = _strip_det(ap_ent.text)
             description, description_head = span.text, h.lemma_.lower()
-        elif ap is not None and ap.pos_ == "PROPN" and (ap_ent is None or ap_ent.label_ == "PERSON") \
+        elif ap is not None and ap.pos_ == "PROPN" and _person_name_entity(ap_ent, doc[ap.left_edge.i : ap.i + 1]) \
                 and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN") \
                 and 2 <= ap.i - ap.left_edge.i + 1 <= 4 and h.lemma_.lower() in _ROLE_NOUNS:
             kind = "person"
@@ -212,6 +223,26 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         titles=tuple(titles), definite=bool(dets) and dets[0] not in ("a", "an"),
         indefinite=bool(dets) and dets[0] in ("a", "an"),
     )
+
+
+@lru_cache(maxsize=1)
+def org_suffixes() -> frozenset[str]:
+    return words("org_suffixes")
+
+
+def _org_suffixed(ent) -> bool:
+    toks = [t for t in ent if not t.is_punct and t.lower_ not in ("'s", "’s")]
+    return len(toks) >= 2 and toks[-1].lower_ in org_suffixes()
+
+
+def _person_name_entity(ent, span) -> bool:
+    """Could the apposed proper name after a role noun be a person's? The small NER model often
+    labels an unfamiliar name as ORG, GPE or PRODUCT ("a company spokesman, Lars Eide"); after a
+    role noun ("spokesman", "chairman") a short name without an organisation word is the person."""
+    if ent is None or ent.label_ == "PERSON":
+        return True
+    return ent.label_ in ("ORG", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "WORK_OF_ART") \
+        and not any(t.lower_ in _ORG_WORDS for t in span) and span[-1].lower_ not in org_suffixes()
 
 
 def _strip_titles(ent) -> str:
@@ -249,10 +280,15 @@ _ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "
                "professor", "scientist", "doctor", "coach", "captain", "treasurer", "organizer", "coordinator",
                "representative", "ambassador", "envoy", "negotiator", "superintendent", "inspector", "sheriff",
                "investigator", "auditor", "examiner", "regulator", "commander", "surgeon", "engineer", "owner",
-               "councillor", "councilor", "senator", "chancellor", "premier", "principal", "dean", "rector"}
+               "councillor", "councilor", "senator", "chancellor", "premier", "principal", "dean", "rector",
+               "organiser", "campaigner", "activist", "convener", "convenor", "steward", "secretary-general",
+               "president-elect", "ceo", "cfo", "chairperson", "vice-president", "pastor", "priest", "imam"}
 _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
                "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
+# What a company is to a thing it runs: "The mine's operator, Valcor Metals", "the plant's owner".
+COMPANY_ROLES = {"operator", "maker", "manufacturer", "developer", "provider", "supplier", "carrier", "lender",
+                  "insurer", "publisher", "employer", "contractor", "subsidiary", "parent", "owner", "builder"}
 # Spokespeople speak for their body: "A Chirp spokesman", "a spokeswoman for Kolt Breweries",
 # "the ministry's spokesman".
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "mouthpiece"}

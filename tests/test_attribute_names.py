@@ -1,0 +1,68 @@
+"""Source names a reader expects (issue 9): invented sentences for each resolution rule, through the
+real parser and the default (combined) engine. Each asserts on the resolved source's name."""
+from __future__ import annotations
+
+import pytest
+
+from tests.attribute_helpers import attributed, grounded, run, source_of
+
+
+def _name_of_claim_containing(att, doc, words: str) -> str:
+    c = next(c for c in attributed(att) if words in c.content.text)
+    return source_of(att, c).name
+
+
+def test_apposed_name_after_a_role_noun_is_the_person_even_if_ner_mislabels_it():
+    doc, att = run("Brenmoor Tools will shut two plants. A company spokesman, Lars Eide, said all affected "
+                   "staff would be told in person by Friday.")
+    assert _name_of_claim_containing(att, doc, "affected staff") == "Lars Eide"
+    assert grounded(doc, att)
+
+
+def test_a_name_ending_in_a_company_word_is_an_organisation_and_the_company_finds_it():
+    doc, att = run("Veridane Biologics said on Thursday that its vaccine had cut hospital admissions by 71 "
+                   "percent.\n\nThe company said in a statement that side effects were mostly mild.")
+    s = {source_of(att, c).name for c in attributed(att)}
+    assert s == {"Veridane Biologics"}
+    assert source_of(att, attributed(att)[0]).type == "organization"
+
+
+def test_the_operator_apposed_to_a_company_is_the_company():
+    doc, att = run("The mine's operator, Valcor Metals, said in a statement that the spill had been contained. "
+                   "The company said a barrier had been built across the tributary.")
+    assert {source_of(att, c).name for c in attributed(att)} == {"Valcor Metals"}
+
+
+def test_an_unnamed_spokeswoman_speaks_for_the_company_named_before():
+    doc, att = run("Osterhaven Energy says about 84,000 customers are without electricity. A company "
+                   "spokeswoman said crews would not be sent up poles until the winds drop.")
+    assert _name_of_claim_containing(att, doc, "crews would not") == "Osterhaven Energy"
+
+
+def test_the_document_named_earlier_is_the_source_of_the_memo_and_the_same_poll():
+    doc, att = run("Quillon plans to cut 1,800 jobs, according to an internal memo seen by the Business "
+                   "Daily.\n\nThe memo says the cuts will fall hardest on support staff.\n\n"
+                   "A poll by Kanta Research found that 61 percent of voters back the tax. The same poll "
+                   "found that most voters distrust the government.")
+    assert _name_of_claim_containing(att, doc, "fall hardest") == "an internal memo seen by the Business Daily"
+    assert _name_of_claim_containing(att, doc, "distrust") == "A poll by Kanta Research"
+
+
+@pytest.mark.parametrize("text, words, want", [
+    # a possessor's "Mr." is not the lawyer's gender
+    ("Judge Helga Moen wrote that the request met every condition. Mr. Brask's lawyer, Sofia Renner, "
+     "said her client would appeal. She argued that investigators had relied on a rival's testimony.",
+     "investigators had relied", "Sofia Renner"),
+    # the speaker of a parenthetical cue is not the person named in the words reported
+    ("Councillor Rafe Moreno, who led the opposition, said the budget was padded. Mr. Garvey, he said, "
+     "\"chose the easy option.\"", "chose the easy option", "Rafe Moreno"),
+])
+def test_pronoun_speakers(text, words, want):
+    doc, att = run(text)
+    assert _name_of_claim_containing(att, doc, words) == want
+
+
+def test_a_refusal_to_comment_is_the_reporters_fact_not_a_claim():
+    doc, att = run("Harbour Bank withdrew its offer on Thursday. Quillon declined to comment on the post.")
+    assert not [c for c in attributed(att) if "comment" in c.content.text]
+    assert any("declined to comment" in c.content.text for c in att.claims if c.kind == "unsourced")
