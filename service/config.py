@@ -24,6 +24,8 @@ class Settings(BaseModel):
     # int8: everything int8) and run the weight-only kernels; "none" dequantizes to `dtype`.
     quant: Literal["int4", "int8", "none"] = "int4"
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # transformers backend: keep the last prompt prefix's KV (the shared system turn) for the next call
+    prefix_cache: bool = True
     max_new_tokens: int = Field(220, ge=16, le=2048)
     # attribution engine: "rules" (spaCy rules alone, for A/B runs), "tagger" (the learned CRF alone),
     # "combined" (rules + the tagger's extra claims; see attribute/__init__.py)

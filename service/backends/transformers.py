@@ -21,6 +21,7 @@ from .base import Generation, GenParams, LoadReport, Message, has_markup, neutra
 from .hf.convert import convert_gguf, converted_dir, torch_dtype
 from .hf.decode import greedy
 from .hf.meta_load import load_quantized, model_bytes
+from .hf.prefix_cache import PrefixCache
 from .hf.reencode import QUANT_ARCHS, gguf_arch, quantize_gguf, quantized_dir
 from .weights import resolve
 
@@ -83,6 +84,7 @@ class TransformersBackend:
         self.load = LoadReport(seconds=time.perf_counter() - t0, source=source, weight_bytes=model_bytes(self.model),
                                loaded_bytes=model_bytes(self.model, per_token=False), path=weights.path)
         self.info = ModelInfo(name=weights.name, backend="transformers", dtype=dtype, sha256=weights.sha256)
+        self._prefix = PrefixCache() if settings.prefix_cache else None  # used under self._lock only
         self._lock = threading.Lock()  # one generate() at a time; torch already uses every core
         log.info("model %s ready in %.2f s (%s)", weights.name, self.load.seconds, source)
 
@@ -125,7 +127,7 @@ class TransformersBackend:
             t0 = time.perf_counter()
             new_ids, stopped, stats = greedy(
                 self.model, ids, params, t0, eos=self._eos, pad=self.tokenizer.pad_token_id,
-                decode=lambda toks: self.tokenizer.decode(toks, skip_special_tokens=True))
+                decode=lambda toks: self.tokenizer.decode(toks, skip_special_tokens=True), prefix_cache=self._prefix)
             seconds = time.perf_counter() - t0
         results = []
         for i, toks in enumerate(new_ids):

@@ -9,11 +9,14 @@ from collections.abc import Callable
 
 from ...errors import GenerationTimeout
 from ..base import GenParams
+from .prefix_cache import PrefixCache
 
 
 def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: set[int], pad: int,
-           decode: Callable[[list[int]], str]):
-    """Batched greedy decoding; returns (new token ids per row, why each stopped, timing stats)."""
+           decode: Callable[[list[int]], str], prefix_cache: PrefixCache | None = None):
+    """Batched greedy decoding; returns (new token ids per row, why each stopped, timing stats).
+
+    With `prefix_cache`, the rows' shared prefix is taken from the previous call's where they match."""
     import torch
     from transformers import DynamicCache
 
@@ -29,6 +32,8 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
     if n > 1:
         while shared < min(len(x) for x in ids) - 1 and len({x[shared] for x in ids}) == 1:
             shared += 1
+    elif prefix_cache is not None:  # one row: its system turn may still be the previous call's
+        shared = min(prefix_cache.match(ids[0]), len(ids[0]) - 1)
     rests = [x[shared:] for x in ids]
     width = max(len(r) for r in rests)
     # layout per row: [shared prefix][left padding][own tokens]; padding is masked out
@@ -42,9 +47,14 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
         positions[i, width - len(r):] = torch.arange(shared, shared + len(r))
     cache = DynamicCache(config=model.config)
     stats = {"prompt_tokens": sum(len(x) for x in ids), "prefill_tokens": shared + sum(len(r) for r in rests)}
+    reused_before = prefix_cache.reused_tokens if prefix_cache is not None else 0
     with torch.inference_mode():
         tp = time.perf_counter()
-        if shared:
+        if shared and prefix_cache is not None:
+            cache = prefix_cache.prefill(model, ids[0][:shared])
+            if n > 1:
+                cache.batch_repeat_interleave(n)
+        elif shared:
             prefix = torch.tensor([ids[0][:shared]], dtype=torch.long)
             model(input_ids=prefix, past_key_values=cache, use_cache=True, logits_to_keep=1)
             cache.batch_repeat_interleave(n)
@@ -53,6 +63,8 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
             use_cache=True, logits_to_keep=1,
         )
         stats["prefill_s"] = time.perf_counter() - tp
+        if prefix_cache is not None:
+            stats["prefix_reused_tokens"] = prefix_cache.reused_tokens - reused_before
         check_time()
         new_ids: list[list[int]] = [[] for _ in range(n)]
         stopped = ["length"] * n
