@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.backends import BACKENDS, GenParams, LoadReport, load_backend, load_report
-from service.backends.batching import BatchingBackend
+from service.backends import BACKENDS, LoadReport, load_backend, load_report
 from service.backends.fake import FakeBackend
 from service.config import Settings
 
@@ -37,11 +36,3 @@ def test_load_report_answers_for_any_backend():
 
     assert load_report(Remote()) == LoadReport(source="fake")
     assert load_report(FakeBackend()).source == "none"
-
-
-def test_batching_wrapper_keeps_the_protocol():
-    inner = FakeBackend()
-    wrapped = BatchingBackend(inner, window_s=0.0)
-    assert wrapped.info == inner.info and load_report(wrapped) == load_report(inner)
-    prompts = [[{"role": "user", "content": "Claim: the dam held"}]]
-    assert [g.text for g in wrapped.generate(prompts, GenParams())] == [g.text for g in inner.generate(prompts, GenParams())]
