@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from ..deadline import check
 from .cues import is_cue_verb, is_stance_verb
 from .model import Mention, RawClaim
-from .rules import according, comment, quotations, speech, stance, stance_words
+from .rules import according, comment, estimates, quotations, speech, stance, stance_words
 from .rules.context import Sentence, Verb
 from .sources import stranded_subject, subject_of
 
@@ -43,6 +43,7 @@ SENTENCE_RULES = (
     (comment.as_claims, comment.AS_CLAUSE),  # "as X put it"
     (stance_words.adjective_claims, 0.6),  # "X is confident that Y"
     (stance_words.noun_claims, 0.6),  # "X's claim that Y"
+    (estimates.put_at_claims, 0.75),  # "the authority puts the figure at under 200"
 )
 # Parts of speech a source (subject) can have.
 _SOURCE_POS = ("NOUN", "PROPN", "PRON", "NUM", "X")
