@@ -9,6 +9,7 @@ Every span is built with Span.of(doc.text, ...), so it is grounded by constructi
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -67,6 +68,7 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
         raw = combine(raw, learned) if mode == "combined" else learned
         raw = [c for c in raw if not _touches_removed(doc, c.content)]
         raw.sort(key=lambda c: (c.content[0], c.content[1]))
+    raw = [c for c in raw if not (c.mention is not None and _SELF.match(c.mention.text))]
     entities = _resolve(raw, st.sents, st.parsed)
     unsourced = _unsourced(raw, st.sents, st.parsed, text, st.regions)
     return _build(text, raw, unsourced, entities, warnings)
@@ -91,6 +93,13 @@ def _parse(nlp, texts: list[str]) -> list:
         parsed.extend(nlp.pipe(texts[i:j], batch_size=PARSE_BATCH_SENTENCES))
         i = j
     return parsed
+
+
+# The publication speaking of itself ("An earlier version of this article said ...", "An earlier
+# entry said ..."): a correction is the newsroom's own statement, so the sentence is unsourced.
+_SELF = re.compile(r"(?i)^(an? |the )?(earlier|previous|original|initial) (version|entry|post|update|edition|report)"
+                   r"( of this (article|story|report|post|page|blog))?$|^this (article|story|report)$"
+                   r"|^(correction|clarification|editor[’']?s note|update)$")
 
 
 def rule_stage(doc: Document, segments: Segments) -> RuleStage:

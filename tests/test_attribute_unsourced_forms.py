@@ -1,0 +1,25 @@
+"""The reporter's own statements that are easy to lose: three-word statements and corrections."""
+from __future__ import annotations
+
+from tests.attribute_helpers import attributed, run
+
+
+def _unsourced(att):
+    return [c.content.text for c in att.claims if c.kind == "unsourced"]
+
+
+def test_a_three_word_statement_with_a_finite_verb_is_the_reporters():
+    _, att = run("Analysts were divided. Pieter Smolders of Brand Bank said the cuts were overdue.")
+    assert "Analysts were divided" in _unsourced(att)
+
+
+def test_a_three_word_label_is_not_a_statement():
+    _, att = run("Power cut update\n\nThe storm cut power to 84,000 homes on Tuesday.")
+    assert "Power cut update" not in _unsourced(att)
+
+
+def test_a_correction_is_the_newsrooms_statement_not_a_source():
+    _, att = run("The strike began on Monday.\n\nCorrection: An earlier version of this article said Amberley "
+                 "Care runs 24 homes. It runs 22.")
+    assert not attributed(att)
+    assert any("An earlier version of this article said" in t for t in _unsourced(att))
