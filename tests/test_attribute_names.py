@@ -66,3 +66,11 @@ def test_a_refusal_to_comment_is_the_reporters_fact_not_a_claim():
     doc, att = run("Harbour Bank withdrew its offer on Thursday. Quillon declined to comment on the post.")
     assert not [c for c in attributed(att) if "comment" in c.content.text]
     assert any("declined to comment" in c.content.text for c in att.claims if c.kind == "unsourced")
+
+
+def test_a_clause_inside_the_source_phrase_is_not_part_of_its_name():
+    doc, att = run("Three former night carers at Larchfield, who asked that their names not be used because "
+                   "they feared losing work at other homes, described shifts on which they could not answer "
+                   "call bells for up to an hour.")
+    c = next(c for c in attributed(att) if "call bells" in c.content.text)
+    assert c.source_mention is not None and c.source_mention.text == "Three former night carers at Larchfield"

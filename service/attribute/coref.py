@@ -266,10 +266,21 @@ class Resolver:
     def _pronoun(self, m: Mention) -> int | None:
         low = m.head
         inside = self._inside
-        for mm, idx in self._candidates(m, 4):
+        cands = self._candidates(m, 4)
+        if low in REL_PRONOUNS:
+            # "carers at Larchfield, who asked ...": the whole noun phrase just before, not a name inside it
+            before = [(mm, idx) for mm, idx in cands if mm.sent == m.sent and mm.end <= m.start]
+            if before:
+                end = max(mm.end for mm, _ in before)
+                return min((p for p in before if p[0].end == end), key=lambda p: p[0].start)[1]
+            return None
+        fallback = None  # "they": an organisation only when no group of people is as near
+        for mm, idx in cands:
             if inside is not None and inside[0] <= mm.start < inside[1] and mm.sent == m.sent:
                 continue  # within the sentence only: a content span running over sentences may hold the speaker's intro
             e = self.entities[idx]
+            if fallback is not None and mm.sent != fallback[0]:
+                return fallback[1]
             if low in PERSON_PRONOUNS:
                 if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
                     return idx
@@ -277,14 +288,13 @@ class Resolver:
                 if self._thing_like(idx):
                     return idx
             elif low in THEY_PRONOUNS:
-                if e.plural or e.kind in ("org", "gpe") or self._they[idx]:
+                if e.plural or self._they[idx]:
                     return idx
-            elif low in REL_PRONOUNS:
-                if mm.sent == m.sent:
-                    return idx
+                if e.kind in ("org", "gpe") and fallback is None:
+                    fallback = (mm.sent, idx)
             else:
                 return None
-        return None
+        return fallback[1] if fallback is not None else None
 
     def _definite(self, m: Mention) -> int | None:
         """"The agency", "the Ostreli ministry", "the directorate": an earlier entity whose names,

@@ -52,7 +52,7 @@ def subject_of(v):
                 if c.dep_ == "nsubjpass":
                     return c
         if tok.dep_ == "relcl":  # "officials, who said ..." -> the noun the clause modifies
-            return tok.head
+            return _who_antecedent(tok)
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
         if tok.dep_ in ("conj", "xcomp", "advcl", "oprd", "pcomp") and tok.head is not tok:
@@ -60,6 +60,18 @@ def subject_of(v):
             continue
         return None
     return None
+
+
+def _who_antecedent(rel):
+    """The noun a relative clause modifies. The parser often hangs "who ..." on the nearest noun,
+    a place or body inside the person's phrase ("three carers at Larchfield, who asked ..."):
+    "who" is a person, so climb to the noun that phrase belongs to."""
+    h = rel.head
+    who = any(c.lower_ == "who" and c.dep_ in ("nsubj", "nsubjpass") for c in rel.children)
+    if who and h.pos_ == "PROPN" and h.dep_ == "pobj" and h.head.dep_ == "prep" and h.head.head.pos_ == "NOUN" \
+            and (h.ent_type_ != "PERSON" or h.head.head.tag_ == "NNS"):
+        return h.head.head
+    return h
 
 
 def stranded_subject(v):
@@ -105,6 +117,10 @@ def _np_bounds(h):
             if c.dep_ in _CUT_DEPS:
                 break
             right = max(right, c.right_edge.i)
+    # a clause on a noun inside the phrase ends it too: "carers at Larchfield, who asked ..."
+    nested = [t.i for t in h.doc[h.i + 1 : right + 1] if t.dep_ in ("relcl", "appos", "acl") and t.i > h.i]
+    if nested:
+        right = min(right, min(h.doc[i].left_edge.i for i in nested) - 1)
     doc = h.doc
     while right > left and (doc[right].is_punct or doc[right].lower_ in ("'s", "’s", "'")):
         right -= 1
