@@ -25,7 +25,7 @@ from .learned import combine, tagger_claims
 from .layout import colon_paragraphs, dash_signatures, speaker_labels
 from .model import Mention, RawClaim
 from .source_types import document_heads, source_type
-from .sources import PRONOUNS, make_mention
+from .sources import PRONOUNS, make_mention, who_antecedent
 from .unsourced import asserts, content_span
 
 log = logging.getLogger(__name__)
@@ -243,6 +243,10 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             # "It said ..." points back to, though it made no claim itself
             if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
                 heads.add(t.i)
+            # the noun phrase a "who" clause is about, so that "who" resolves to it (the parser
+            # may hang the clause on a name inside the phrase: "carers at Larchfield, who ...")
+            if t.lower_ == "who" and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+                heads.add(who_antecedent(t.head).i)
             # subject pronouns and his/her chain a referent forward; objects ("telling him") and
             # their/its are too ambiguous to serve as antecedents
             if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")

@@ -52,7 +52,7 @@ def subject_of(v):
                 if c.dep_ == "nsubjpass":
                     return c
         if tok.dep_ == "relcl":  # "officials, who said ..." -> the noun the clause modifies
-            return _who_antecedent(tok)
+            return who_antecedent(tok)
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
         if tok.dep_ in ("conj", "xcomp", "advcl", "oprd", "pcomp") and tok.head is not tok:
@@ -62,7 +62,7 @@ def subject_of(v):
     return None
 
 
-def _who_antecedent(rel):
+def who_antecedent(rel):
     """The noun a relative clause modifies. The parser often hangs "who ..." on the nearest noun,
     a place or body inside the person's phrase ("three carers at Larchfield, who asked ..."):
     "who" is a person, so climb to the noun that phrase belongs to."""
