@@ -74,3 +74,12 @@ def test_who_is_the_phrase_before_it_not_a_name_inside_it():
                    "call bells for up to an hour.")
     c = next(c for c in attributed(att) if "call bells" in c.content.text)
     assert source_of(att, c).name == "Three former night carers at Larchfield"  # not the place, not the clause
+
+
+def test_a_described_body_in_the_abstract_is_the_one_the_body_names_later():
+    doc, att = run("ABSTRACT.\nDock workers went on strike Monday. The union says the plan would cut 700 jobs; "
+                   "the port authority says fewer than 200.\n\nFULL TEXT.\nThe Saltmere Dockworkers' Union said "
+                   "the automation plan would eliminate about 700 jobs. The Port of Saltmere Authority said the "
+                   "figure was under 200.")
+    names = {source_of(att, c).name for c in attributed(att)}
+    assert "Port of Saltmere Authority" in names and "the port authority" not in names

@@ -496,9 +496,10 @@ def definite_cataphora(entities: list[Entity]) -> None:
         if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
             continue
         named = [m for m in e.mentions if m.kind != "pronoun"]
-        if not named or not all(m.definite and not _modifiers(m) for m in named):
+        if not named or not all(m.definite for m in named):
             continue
         first = min(named, key=lambda m: m.start)
+        mods = _modifiers(first)  # "the port authority": every modifier must be in the name too
         if _anaphor_kinds().get(first.head) != "org":
             continue
         best: tuple[int, int] | None = None
@@ -506,7 +507,8 @@ def definite_cataphora(entities: list[Entity]) -> None:
             if j == i or f.merged_into is not None or f.kind != "org" or not f.mentions:
                 continue
             start = min(m.start for m in f.mentions)
-            if start > first.start and _head_in(first.head, {t for n in f.names for t in norm(n).split()}) \
+            toks = {t for n in f.names for t in norm(n).split()}
+            if start > first.start and _head_in(first.head, toks) and all(_mod_in(w, toks) for w in mods) \
                     and (best is None or start < best[0]):
                 best = (start, j)
         if best is not None:

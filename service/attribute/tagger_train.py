@@ -1,7 +1,7 @@
 """Train the attribution tagger (tagger.py) and write its weights, SHA-256 and scores.
 
-    python -m service.attribute.tagger_train --polnear ../shared/polnear-train
-    python -m service.attribute.tagger_train --fixtures my-labelled-articles/ --polnear ../shared/polnear-train
+    python -m service.attribute.tagger_train --polnear PolNeAR/data/train
+    python -m service.attribute.tagger_train --fixtures my-labelled-articles/ --polnear PolNeAR/data/train
 
 Every article goes through the service's own ingest -> segment -> rule stage, so the features at
 training time are exactly those at run time (same spaCy pipeline, same rule tags). Gold roles come
