@@ -11,6 +11,7 @@ Two passes per article, `runs` times each (medians):
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -25,6 +26,8 @@ def worker(kind: str, prompts_file: str, runs: int) -> dict:
     from service.backends import GenParams, load_backend, load_report
     from service.config import get_settings
 
+    if kind == "llamacpp" and os.environ.get("BENCH_LLAMACPP_EXTRA_BUFTS") == "0":
+        _no_extra_bufts()
     t0 = time.perf_counter()
     backend = load_backend(get_settings(), kind)
     load = time.perf_counter() - t0
@@ -54,6 +57,22 @@ def worker(kind: str, prompts_file: str, runs: int) -> dict:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "articles": per_article,
         "build": _build_info(kind),
     }
+
+
+def _no_extra_bufts() -> None:
+    """llama.cpp without its extra buffer types (weight repacking, AMX), as tests/engine_launcher.py does:
+    on a host that advertises AMX without enabling it (this sandbox) the AMX kernels trap with SIGILL.
+    It also turns off REPACK, so the anchor is slower than on a normal host: recorded in `build`."""
+    import llama_cpp.llama_cpp as C
+
+    default = C.llama_model_default_params
+
+    def params():
+        p = default()
+        p.use_extra_bufts = False
+        return p
+
+    C.llama_model_default_params = params
 
 
 def _tagged(messages: list[dict], tag: str) -> list[dict]:
@@ -95,7 +114,8 @@ def _build_info(kind: str) -> dict | None:
     if kind == "llamacpp":
         import llama_cpp
 
-        return {"llama_cpp_python": llama_cpp.__version__, "system_info": llama_cpp.llama_print_system_info().decode().strip()}
+        return {"llama_cpp_python": llama_cpp.__version__, "system_info": llama_cpp.llama_print_system_info().decode().strip(),
+                "extra_bufts": os.environ.get("BENCH_LLAMACPP_EXTRA_BUFTS") != "0"}
     if kind == "transformers":
         import torch
 
