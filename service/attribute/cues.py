@@ -22,8 +22,9 @@ def cue_verbs() -> frozenset[str]:
     return words("cue_verbs")
 
 
-def _objects(kind: str) -> set[str]:
-    return {w for k, w in pairs("cue_objects") if k == kind}
+@cache
+def _objects(kind: str) -> frozenset[str]:
+    return frozenset(w for k, w in pairs("cue_objects") if k == kind)
 
 
 def is_cue_verb(t) -> bool:
@@ -35,18 +36,10 @@ def is_cue_verb(t) -> bool:
 
 
 def cue_span(v, base: int) -> tuple[int, int]:
-    """Char span of the minimal reporting phrase headed by cue verb v."""
+    """Char span of the minimal reporting phrase headed by cue verb v: the verb widened over the
+    words right after it that belong to the phrase (`_phrase_end`), one at a time."""
     doc = v.doc
-    lo = hi = v.i
-    # "did not mention": keep do-support negation so the cue keeps its polarity
-    neg = [c for c in v.children if c.dep_ == "neg" and c.i < v.i]
-    if neg:
-        lo = min(lo, neg[0].i)
-        aux = [c for c in v.children if c.dep_ == "aux" and c.lemma_ == "do" and c.i < neg[0].i]
-        if aux:
-            lo = aux[0].i
-    audience = _objects("audience")
-    medium = _objects("medium")
+    lo, hi = _negated_start(v), v.i
     if v.lemma_ in ("decline", "refuse"):
         x = next((c for c in v.children if c.dep_ == "xcomp" and c.lemma_ in ("comment", "respond", "say", "discuss")), None)
         if x is not None:
@@ -56,28 +49,43 @@ def cue_span(v, base: int) -> tuple[int, int]:
             continue
         if c.i != hi + 1 and not (c.i == hi + 2 and doc[hi + 1].dep_ in ("npadvmod",)):
             break
-        if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in audience and c.i == c.right_edge.i:
-            hi = c.i  # "told reporters"
-        elif c.dep_ == "prt":
-            hi = c.i  # "pointed out"
-        elif c.dep_ == "prep" and c.lower_ in ("in", "on") and c.right_edge.i < len(doc):
-            objs = [g for g in c.children if g.dep_ == "pobj"]
-            if objs and (objs[0].lemma_.lower() in medium or objs[0].lower_ in ("anonymity", "condition")):
-                # "said in a statement", "said on condition of anonymity"; a that-clause hung on the
-                # noun ("in a statement that ...") is the content, not the cue
-                clause = [g for g in objs[0].children if g.dep_ in ("acl", "ccomp") and g.i > objs[0].i]
-                hi = clause[0].left_edge.i - 1 if clause else c.right_edge.i
-            else:
-                break
-        elif c.dep_ == "xcomp" and v.lemma_ in ("decline", "refuse") and c.lemma_ in ("comment", "respond", "say"):
-            hi = c.i  # "declined to comment"
-        elif c.dep_ == "prep" and c.lower_ == "to" and v.lemma_ in ("say", "tell", "write", "explain"):
-            hi = c.right_edge.i  # "said to reporters"
-        else:
+        end = _phrase_end(v, c)
+        if end is None:
             break
+        hi = end
     while hi > lo and doc[hi].is_punct:
         hi -= 1
     return base + doc[lo].idx, base + doc[hi].idx + len(doc[hi].text)
+
+
+def _negated_start(v) -> int:
+    """"did not mention": the cue keeps its do-support negation, so it keeps its polarity."""
+    neg = [c for c in v.children if c.dep_ == "neg" and c.i < v.i]
+    if not neg:
+        return v.i
+    aux = [c for c in v.children if c.dep_ == "aux" and c.lemma_ == "do" and c.i < neg[0].i]
+    return aux[0].i if aux else min(v.i, neg[0].i)
+
+
+def _phrase_end(v, c) -> int | None:
+    """The last token of the cue phrase when child c (right after it) belongs to it, else None."""
+    if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in _objects("audience") and c.i == c.right_edge.i:
+        return c.i  # "told reporters"
+    if c.dep_ == "prt":
+        return c.i  # "pointed out"
+    if c.dep_ == "prep" and c.lower_ in ("in", "on"):
+        objs = [g for g in c.children if g.dep_ == "pobj"]
+        if not (objs and (objs[0].lemma_.lower() in _objects("medium") or objs[0].lower_ in ("anonymity", "condition"))):
+            return None
+        # "said in a statement", "said on condition of anonymity"; a that-clause hung on the
+        # noun ("in a statement that ...") is the content, not the cue
+        clause = [g for g in objs[0].children if g.dep_ in ("acl", "ccomp") and g.i > objs[0].i]
+        return clause[0].left_edge.i - 1 if clause else c.right_edge.i
+    if c.dep_ == "xcomp" and v.lemma_ in ("decline", "refuse") and c.lemma_ in ("comment", "respond", "say"):
+        return c.i  # "declined to comment"
+    if c.dep_ == "prep" and c.lower_ == "to" and v.lemma_ in ("say", "tell", "write", "explain"):
+        return c.right_edge.i  # "said to reporters"
+    return None
 
 
 # ---- belief, intention and stance verbs (lexicons/stance_verbs.en.txt) ----
