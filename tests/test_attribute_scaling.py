@@ -86,9 +86,9 @@ def test_names_match_the_recently_mentioned_entities():
 
 
 def test_claims_per_article_are_capped_with_a_warning(monkeypatch):
-    import service.attribute as attribution
+    import service.attribute.build as build
 
-    monkeypatch.setattr(attribution, "MAX_CLAIMS", 3)
+    monkeypatch.setattr(build, "MAX_CLAIMS", 3)
     doc = ingest(text="".join(f"The mayor said bridge {i} would reopen in May after repairs.\n" for i in range(6)))
     result = attribute(doc, segment(doc))
     assert len(result.claims) == 3

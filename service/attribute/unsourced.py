@@ -7,7 +7,9 @@ short lines, and bare quotations with no speaker (pull quotes).
 """
 from __future__ import annotations
 
+from .claims import _local_regions
 from .directives import addresses_a_model
+from .intervals import Spans
 
 
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
@@ -41,3 +43,16 @@ def content_span(text: str, start: int, end: int) -> tuple[int, int]:
     if e > s and text[e - 1] == ".":
         e -= 1
     return s, e
+
+
+def unsourced_spans(raw, sents, parsed, text, regions):
+    """The sentences no claim touches that assert something: the reporter's own claims."""
+    out = []
+    claimed = Spans([(c.content[0], c.content[1], None) for c in raw] + [(c.cue[0], c.cue[1], None) for c in raw if c.cue])
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        if claimed.overlaps(s.start, s.end):  # a claim's content or cue is in the sentence
+            continue
+        if not asserts(sd, text, s.start, s.end, _local_regions(regions, s.start, s.end)):
+            continue
+        out.append(content_span(text, s.start, s.end))
+    return out

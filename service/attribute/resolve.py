@@ -1,0 +1,69 @@
+"""Mentions -> entities: every claim's source mention plus background names, pronouns and described
+bodies, resolved in text order (coref.Resolver), then the cataphora and spokesperson passes."""
+from __future__ import annotations
+
+from .coref import Resolver, definite_cataphora, lede_cataphora, spokes_bodies
+from .model import Mention
+from .sources import make_mention, who_antecedent
+
+
+def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
+    """Names and pronouns outside claims: antecedents for later pronouns and name merging."""
+    out = []
+    for i, (s, sd) in enumerate(zip(sents, parsed)):
+        heads = set()
+        for ent in sd.ents:
+            if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
+                heads.add(ent.root.i)
+        for t in sd:
+            # a described body as a subject ("The ministry declined to comment") is what a later
+            # "It said ..." points back to, though it made no claim itself
+            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
+                heads.add(t.i)
+            # the noun phrase a "who" clause is about, so that "who" resolves to it (the parser
+            # may hang the clause on a name inside the phrase: "carers at Larchfield, who ...")
+            if t.lower_ == "who" and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+                heads.add(who_antecedent(t.head).i)
+            # subject pronouns and his/her chain a referent forward; objects ("telling him") and
+            # their/its are too ambiguous to serve as antecedents
+            if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
+                                     or t.lower_ in ("his", "her") and t.dep_ == "poss"):
+                heads.add(t.i)
+        for h in sorted(heads):
+            m = make_mention(sd[h], i, s.start)
+            if (m.start, m.end) in taken:
+                continue
+            out.append(m)
+    return out
+
+
+def _subject_anaphor(t) -> bool:
+    from .coref import anaphor_kind
+
+    return anaphor_kind(t.lemma_.lower()) is not None and any(
+        c.dep_ in ("det", "poss") for c in t.children)
+
+
+def resolve_entities(raw, sents, parsed):
+    claim_mentions = [c.mention for c in raw if c.mention is not None]
+    taken = {(m.start, m.end) for m in claim_mentions}
+    mentions = claim_mentions + _background_mentions(sents, parsed, taken)
+    # one Mention object per span: claims sharing a span share the object
+    uniq: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        uniq.setdefault((m.start, m.end), m)
+    for c in raw:
+        if c.mention is not None:
+            c.mention = uniq[(c.mention.start, c.mention.end)]
+    inside = {}  # mention span -> the content of its (first) claim
+    for c in raw:
+        if c.mention is not None:
+            inside.setdefault((c.mention.start, c.mention.end), c.content)
+    resolver = Resolver()
+    for m in sorted(uniq.values(), key=lambda m: m.start):
+        resolver.add(m, inside.get((m.start, m.end)))
+    quoted = {c.mention.entity for c in raw if c.mention is not None}
+    lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
+    definite_cataphora(resolver.entities)
+    spokes_bodies(resolver.entities)
+    return resolver.entities
