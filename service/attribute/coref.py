@@ -23,14 +23,14 @@ import re
 from functools import lru_cache
 
 from ..deadline import check
-from .lexicon import pairs, words
+from .lexicon import pairs, pronoun_words, words
 from .model import Entity, Mention
 from .sources import TITLES
 
 _NORM = re.compile(r"[^a-z0-9 ]+")
-PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
-IT_PRONOUNS = {"it", "its", "itself"}
-THEY_PRONOUNS = {"they", "them", "their", "themselves"}
+PERSON_PRONOUNS = pronoun_words({"male", "female"})
+IT_PRONOUNS = pronoun_words({"neuter"})
+THEY_PRONOUNS = pronoun_words({"they"})
 REL_PRONOUNS = {"who", "which", "that"}
 
 _WHO = re.compile(r",? who\b")

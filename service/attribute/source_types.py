@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from .lexicon import pairs, table, words
+from .lexicon import pairs, table, title_words, words
 from .model import Entity
 from .sources import COMPANY_ROLES, SPOKES
 
@@ -180,9 +180,7 @@ _SUPRANATIONAL = {"international", "world", "global", "continental", "intergover
                   "worldwide", "transnational"}
 _INTEL = ("cia", "nsa", "fsb", "gru", "mi5", "mi6", "mossad", "counterintelligence", "espionage")
 _ACCOUNT_HEADS = {"account", "accounts", "handle", "user", "username", "poster"}
-_PERSON_TITLES = {"mr.", "mrs.", "ms.", "dr.", "mx.", "mr", "mrs", "ms", "dr", "mx", "councilor", "councillor", "councilman",
-                  "councilwoman", "inspector", "detective", "sen.", "rep.", "gov.", "senator", "governor", "mayor",
-                  "judge", "professor", "prof.", "president", "minister", "secretary", "sheriff", "officer"}
+_PERSON_TITLES = title_words("honorific", "person")
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ant", "ent")
 _NOT_PERSON = {"center", "council", "paper", "newspaper", "report", "letter", "order", "poster", "government",
                "department", "parliament", "monitor", "regulator", "bureau", "statement", "document", "agent"}

@@ -9,23 +9,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import words
+from .lexicon import gendered_titles, pronoun_words, title_words, words
 from .model import Mention
 
-TITLES = {
-    "mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "president", "gen.", "sen.", "rep.", "gov.",
-    "prime", "minister", "secretary", "senator", "governor", "representative", "judge", "justice",
-    "lt.", "col.", "capt.", "adm.", "sgt.", "gen", "general", "vice", "chancellor", "king", "queen",
-    "prince", "pope", "rev.", "prof.", "professor", "mayor", "chairman", "speaker", "leader",
-    "foreign", "defense", "interior", "deputy", "former", "retired", "chief", "ambassador", "sir",
-    "mx.", "mx", "councilor", "councillor", "councilman", "councilwoman", "inspector", "detective",
-    "superintendent", "commissioner", "sheriff", "officer", "dr", "archbishop", "bishop", "rabbi",
-}
-HONORIFICS = {"mr.", "ms.", "mrs.", "dr.", "mx.", "prof."}
-MALE = {"he", "him", "his", "himself", "mr.", "mr", "king", "prince", "sir"}
-FEMALE = {"she", "her", "hers", "herself", "ms.", "mrs.", "ms", "mrs", "queen", "princess", "madam"}
-PLURAL_PRON = {"they", "them", "their", "we", "us", "our"}
-PRONOUNS = MALE | FEMALE | PLURAL_PRON | {"it", "its", "i", "me", "my", "you", "who", "which", "that"}
+# One file per list (lexicons/titles.en.txt, pronouns.en.txt); tests/test_lexicons.py pins members.
+_NOT_REFLEXIVE = ("subject", "object", "determiner", "possessive")
+TITLES = title_words("honorific", "person", "title", "modifier")
+HONORIFICS = frozenset(w for w in title_words("honorific") if w.endswith("."))
+MALE = gendered_titles("m") | pronoun_words({"male"})
+FEMALE = gendered_titles("f") | pronoun_words({"female"})
+PLURAL_PRON = pronoun_words({"they", "we"}, _NOT_REFLEXIVE)
+PRONOUNS = MALE | FEMALE | PLURAL_PRON | pronoun_words({"neuter", "i", "you", "who", "which"}, _NOT_REFLEXIVE)
 _CUT_DEPS = {"appos", "relcl", "acl", "punct", "cc", "advcl", "parataxis"}
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 
