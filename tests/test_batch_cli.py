@@ -7,6 +7,7 @@ import pytest
 
 from service.cli import main
 from service.config import ROOT
+from tests.batch_helpers import rows
 
 FIXTURES = sorted((ROOT / "eval" / "fixtures").glob("*.json"))[:3]
 
@@ -24,11 +25,6 @@ def src(tmp_path_factory):
     return path
 
 
-def _rows(path):
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    for r in rows:
-        r.get("response", {}).pop("timings_ms", None)  # the only field that differs between runs
-    return rows
 
 
 def _stats(capsys) -> dict:
@@ -43,7 +39,7 @@ def single(src):
 
 
 def test_single_process_output(single):
-    one = _rows(single)
+    one = rows(single)
     assert [r["id"] for r in one] == [FIXTURES[0].stem, FIXTURES[1].stem, "bad", FIXTURES[2].stem, "line-5", "line-6"]
     assert one[2]["error"]["code"] == "invalid_input" and one[5]["error"]["code"] == "invalid_input"
     good = [r for r in one if "response" in r]
@@ -60,8 +56,8 @@ def test_workers_match_single_process_and_resume(src, single, tmp_path, capsys):
     assert main(["batch", str(src), str(multi), "--workers", "2", "--no-progress"]) == 0
     stats = _stats(capsys)
     assert stats["skipped"] == 2 and stats["processed"] == 4 and stats["workers"] == 2
-    assert _rows(multi) == _rows(single)  # line by line
+    assert rows(multi) == rows(single)  # line by line
     assert main(["batch", str(src), str(multi), "--workers", "2", "--no-progress"]) == 0  # nothing left to do
     assert _stats(capsys)["processed"] == 0
-    assert _rows(multi) == _rows(single)
+    assert rows(multi) == rows(single)
 

@@ -13,6 +13,7 @@ import pytest
 from service import ray_batch
 from service.cli import main
 from service.config import ROOT
+from tests.batch_helpers import rows
 
 FIXTURES = sorted((ROOT / "eval" / "fixtures").glob("*.json"))
 
@@ -31,18 +32,13 @@ def src(tmp_path_factory):
     return path
 
 
-def _rows(path):
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    for r in rows:
-        r.get("response", {}).pop("timings_ms", None)  # the only field that differs between runs
-    return rows
 
 
 @pytest.fixture(scope="module")
 def single(src):
     out = src.parent / "single.jsonl"
     assert main(["batch", str(src), str(out), "--workers", "1", "--no-progress"]) == 0
-    return _rows(out)
+    return rows(out)
 
 
 def test_single_process_run_is_a_real_baseline(single):
@@ -62,9 +58,9 @@ def test_ray_matches_single_process_line_by_line_and_resumes(src, single, tmp_pa
     stats = ray_batch.run(src, out, workers=2, progress=False)
     assert stats["skipped"] == 4 and stats["processed"] == len(single) - 4 and stats["engine"] == "ray"
     assert stats["errors"] == 2
-    rows = _rows(out)
-    assert [r["id"] for r in rows] == [r["id"] for r in single]
-    for ray_row, local_row in zip(rows, single):
+    got = rows(out)
+    assert [r["id"] for r in got] == [r["id"] for r in single]
+    for ray_row, local_row in zip(got, single, strict=True):
         assert ray_row == local_row, ray_row["id"]
     stats = ray_batch.run(src, out, workers=2, progress=False)  # nothing left: Ray is not even needed
-    assert stats["processed"] == 0 and _rows(out) == single
+    assert stats["processed"] == 0 and rows(out) == single
