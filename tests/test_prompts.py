@@ -46,16 +46,22 @@ def test_unknown_version_is_refused_with_the_available_ones():
         prompts.load("summarize.v99")
 
 
-def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
-    # a non-editable install only has what the wheel has; service/prompts.py reads <site-packages>/prompts.
-    # Built from a copy of the tracked inputs, so no build/ appears in the working tree and parallel runs
-    # do not share one.
+def _copy_of_tracked_inputs(tmp_path):
+    """What pip builds from, copied: no build/ appears in the working tree and parallel runs share none."""
     src = tmp_path / "src"
     junk = shutil.ignore_patterns("__pycache__", "*.pyc", "reports")
     for name in ("service", "eval", "prompts"):
         shutil.copytree(ROOT / name, src / name, ignore=junk)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
+    return src
+
+
+def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
+    # a non-editable install only has what the wheel has; service/prompts.py reads <site-packages>/prompts.
+    # Built from a copy of the tracked inputs, so no build/ appears in the working tree and parallel runs
+    # do not share one.
+    src = _copy_of_tracked_inputs(tmp_path)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "-w", str(tmp_path / "dist"), str(src)], check=True, timeout=300)
     (wheel,) = (tmp_path / "dist").glob("claimtrace-*.whl")
@@ -71,12 +77,7 @@ def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
 
 def test_a_non_editable_install_finds_its_prompts(tmp_path):
     """Install the wheel into a plain folder and import from there (not from this checkout)."""
-    src = tmp_path / "src"
-    junk = shutil.ignore_patterns("__pycache__", "*.pyc", "reports")
-    for name in ("service", "eval", "prompts"):
-        shutil.copytree(ROOT / name, src / name, ignore=junk)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, src / name)
+    src = _copy_of_tracked_inputs(tmp_path)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
                     "--target", str(target), str(src)], check=True, timeout=300)
