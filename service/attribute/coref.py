@@ -470,7 +470,7 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
     for j, f in enumerate(entities):
         if j == i or f.merged_into is not None or f.kind != "org" or not f.names:
             continue
-        before = [m.start for m in f.mentions if m.start < at.start]
+        before = [m for m in f.mentions if m.start < at.start]
         if proper:
             toks = set(key.split())
             fits = any(norm(n) == key or key.replace(" ", "") == _acronym(n) or toks <= set(norm(n).split())
@@ -478,14 +478,19 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
             if fits:
                 return j  # a name is a name wherever it stands
             continue
-        if not before or at.sent - max(m.sent for m in f.mentions if m.start < at.start) > 12:
+        if not before or at.sent - max(m.sent for m in before) > 12:
             continue
-        if not (_head_in(head, {t for n in f.names for t in norm(n).split()}) or _compatible(head, f)):
+        if not (_head_in(head, _name_words(f)) or _compatible(head, f)):
             continue
-        d = at.start - max(before)
+        d = at.start - max(m.start for m in before)
         if best is None or d < best[0]:
             best = (d, j)
     return best[1] if best else None
+
+
+def _name_words(e: Entity) -> set[str]:
+    """norm() tokens of an entity's names (the Resolver keeps these per entity while resolving)."""
+    return {t for n in e.names for t in norm(n).split()}
 
 
 def definite_cataphora(entities: list[Entity]) -> None:
@@ -507,7 +512,7 @@ def definite_cataphora(entities: list[Entity]) -> None:
             if j == i or f.merged_into is not None or f.kind != "org" or not f.mentions:
                 continue
             start = min(m.start for m in f.mentions)
-            toks = {t for n in f.names for t in norm(n).split()}
+            toks = _name_words(f)
             if start > first.start and _head_in(first.head, toks) and all(_mod_in(w, toks) for w in mods) \
                     and (best is None or start < best[0]):
                 best = (start, j)
