@@ -11,7 +11,7 @@ import os
 
 from .model import RawClaim
 from .source_types import document_heads as _doc_nouns
-from .sources import make_mention
+from .sources import make_mention, subject_of
 from .tagger import TagSpan, _cue_lemmas, load_tagger, sentence_features, spans
 
 # A learned claim must be at least this sure (mean marginal of its content tags) and this long;
@@ -238,7 +238,8 @@ def _source_for(st, per_sent, ci: int, csp: TagSpan):
         for k in t.children:
             if k.dep_ in ("nsubj", "nsubjpass") and k.pos_ in ("PROPN", "NOUN", "PRON"):
                 return make_mention(k, ci, base)
-    return None
+    subj = subject_of(verb)  # the implicit subject up the clause: "responded by saying ..."
+    return make_mention(subj, ci, base) if subj is not None else None
 
 
 def _trim(text: str, lo: int, hi: int) -> tuple[int, int] | None:

@@ -28,11 +28,12 @@ def subject_of(v):
     """The token heading the source NP of verb v, or None. Walks up conj/xcomp/advcl chains."""
     seen = 0
     tok = v
+    adjunct = False  # reached through an adverbial: its subject is the controller, never an agent
     while tok is not None and seen < 6:
         seen += 1
         # passive with an agent: "it was announced by the ministry"
         for c in tok.children:
-            if c.dep_ == "agent":
+            if c.dep_ == "agent" and not adjunct:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
@@ -50,7 +51,10 @@ def subject_of(v):
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
         if tok.dep_ in ("conj", "xcomp", "advcl", "oprd", "pcomp") and tok.head is not tok:
+            adjunct = adjunct or tok.dep_ in ("advcl", "pcomp")
             tok = tok.head
+            if tok.dep_ == "prep" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+                tok = tok.head  # "responded by saying", "After saying ..., she was whisked away"
             continue
         return None
     return None
