@@ -83,3 +83,16 @@ def test_a_described_body_in_the_abstract_is_the_one_the_body_names_later():
                    "figure was under 200.")
     names = {source_of(att, c).name for c in attributed(att)}
     assert "Port of Saltmere Authority" in names and "the port authority" not in names
+
+
+@pytest.mark.parametrize("text, words, name", [
+    ("Senator Ilse Marrow responded by saying the audit had been \"a political stunt\" from the start.",
+     "the audit had been", "Ilse Marrow"),
+    ("After saying that the levy would be scrapped, Mayor Odile Brandt was hurried out of the hall by aides.",
+     "the levy would be scrapped", "Odile Brandt"),
+    ("Tomas Reyl opened the briefing before warning that the harvest would be the smallest in a decade.",
+     "the harvest would be", "Tomas Reyl"),
+])
+def test_a_subjectless_cue_speaks_for_the_subject_of_the_clause_it_hangs_on(text, words, name):
+    doc, att = run(text)
+    assert _name_of_claim_containing(att, doc, words) == name
