@@ -5,6 +5,10 @@ step may share the host's network), waits for /readyz, posts the seed article on
 once with a summary, and exits non-zero unless both responses name Sergei Shoigu, KCNA and South
 Korean intelligence among their sources and the summary has verified sentences.
 
+Every line it prints is also kept in RESULT_FILE inside the smoke image, so that a build whose
+smoke step was cached (same inputs as a build where it passed) can still show what it checked
+(scripts/docker-test.sh prints it from the image).
+
     python scripts/docker-smoke.py eval/fixtures/nk-workers-russia.json
 """
 from __future__ import annotations
@@ -21,11 +25,18 @@ import urllib.request
 
 READY_TIMEOUT_S = float(os.environ.get("SMOKE_READY_TIMEOUT_S", "600"))
 REQUEST_TIMEOUT_S = float(os.environ.get("SMOKE_REQUEST_TIMEOUT_S", "1200"))
+RESULT_FILE = os.environ.get("SMOKE_RESULT_FILE", "/tmp/claimtrace-smoke.txt")
 EXPECTED_SOURCES = {
     "Shoigu": r"\bShoigu\b",
     "KCNA": r"\bKCNA\b|Korean Central News Agency",
     "South Korean intelligence": r"South Korean intelligence",
 }
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+    with open(RESULT_FILE, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 def free_port() -> int:
@@ -54,13 +65,14 @@ def post(url: str, body: dict) -> tuple[int, dict, float]:
 
 def check_sources(label: str, response: dict) -> list[str]:
     names = [s.get("name", "") for s in response.get("sources", [])]
-    print(f"smoke: {label}: {len(response.get('claims', []))} claims; sources: {'; '.join(names)}", flush=True)
+    say(f"smoke: {label}: {len(response.get('claims', []))} claims; sources: {'; '.join(names)}")
     return [f"{label}: no source matches {want}" for want, pattern in EXPECTED_SOURCES.items()
             if not any(re.search(pattern, n) for n in names)]
 
 
 def main(argv: list[str]) -> int:
     text = json.load(open(argv[1], encoding="utf-8"))["text"]
+    open(RESULT_FILE, "w").close()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CLAIMTRACE_HOST="127.0.0.1", CLAIMTRACE_PORT=str(port))
@@ -70,7 +82,7 @@ def main(argv: list[str]) -> int:
         t0 = time.perf_counter()
         while True:
             if server.poll() is not None:
-                print(f"smoke: the server exited with {server.returncode} before it was ready", flush=True)
+                say(f"smoke: the server exited with {server.returncode} before it was ready")
                 return 1
             try:
                 status, _ = get(f"{base}/readyz")
@@ -79,17 +91,17 @@ def main(argv: list[str]) -> int:
             if status == 200:
                 break
             if time.perf_counter() - t0 > READY_TIMEOUT_S:
-                print(f"smoke: /readyz not 200 after {READY_TIMEOUT_S:.0f} s", flush=True)
+                say(f"smoke: /readyz not 200 after {READY_TIMEOUT_S:.0f} s")
                 return 1
             time.sleep(1)
-        print(f"smoke: /readyz 200 after {time.perf_counter() - t0:.1f} s", flush=True)
+        say(f"smoke: /readyz 200 after {time.perf_counter() - t0:.1f} s")
         status, body = get(f"{base}/v1/model")
-        print(f"smoke: /v1/model {status} {body.decode()}", flush=True)
+        say(f"smoke: /v1/model {status} {body.decode()}")
         if status != 200:
             failures.append(f"/v1/model answered {status}")
 
         status, claims_only, seconds = post(f"{base}/v1/summarize", {"text": text, "options": {"summarize": False}})
-        print(f"smoke: claims-only: HTTP {status} in {seconds:.1f} s", flush=True)
+        say(f"smoke: claims-only: HTTP {status} in {seconds:.1f} s")
         if status != 200:
             failures.append(f"claims-only request answered {status}: {claims_only}")
         else:
@@ -98,15 +110,15 @@ def main(argv: list[str]) -> int:
                 failures.append("claims-only response has a summary")
 
         status, full, seconds = post(f"{base}/v1/summarize", {"text": text})
-        print(f"smoke: with summary: HTTP {status} in {seconds:.1f} s; timings_ms {full.get('timings_ms')}", flush=True)
+        say(f"smoke: with summary: HTTP {status} in {seconds:.1f} s; timings_ms {full.get('timings_ms')}")
         if status != 200:
             failures.append(f"summary request answered {status}: {full}")
         else:
             failures += check_sources("with summary", full)
             sentences = full.get("summary") or []
             for s in sentences:
-                print(f"smoke:   [{'verified' if s.get('verified') else 'NOT verified'}] {s.get('text')} "
-                      f"{s.get('claim_ids')}", flush=True)
+                say(f"smoke:   [{'verified' if s.get('verified') else 'NOT verified'}] {s.get('text')} "
+                    f"{s.get('claim_ids')}")
             if not any(s.get("verified") for s in sentences):
                 failures.append("the summary has no verified sentence")
             if full.get("model", {}).get("backend") != "transformers":
@@ -118,8 +130,8 @@ def main(argv: list[str]) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     for f in failures:
-        print(f"smoke: FAIL {f}", flush=True)
-    print("smoke: " + ("FAILED" if failures else "passed"), flush=True)
+        say(f"smoke: FAIL {f}")
+    say("smoke: " + ("FAILED" if failures else "passed"))
     return 1 if failures else 0
 
 

@@ -110,6 +110,14 @@ if grep -q '^smoke: passed' "$work/build.log"; then
   log "smoke target built and passed in $((t1 - t0)) s"
 else  # every input of the smoke step is unchanged since a build where it passed
   log "smoke target built in $((t1 - t0)) s; the smoke step was cached (it passed on these exact inputs)"
+  # what it checked then: docker-smoke.py keeps its output in the smoke image
+  if mnt="$(podman image mount claimtrace-smoke:latest 2>/dev/null)"; then
+    if [ -f "$mnt/tmp/claimtrace-smoke.txt" ]; then
+      sed 's/^/docker-test: (cached) /' "$mnt/tmp/claimtrace-smoke.txt" >&2
+      grep -q '^smoke: passed' "$mnt/tmp/claimtrace-smoke.txt" || { log "FAIL: the cached smoke result is not a pass"; exit 1; }
+    fi
+    podman image unmount claimtrace-smoke:latest >/dev/null 2>&1 || true
+  fi
 fi
 # Tag the image and the install stages (all cached by now, seconds), so that pruning untagged
 # images drops only what an earlier build left behind and keeps the layer cache of this one.
