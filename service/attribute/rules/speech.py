@@ -44,6 +44,13 @@ def clause_complement(verb: Verb, confidence: float):
     v, sd = verb.v, verb.s.sd
     c = verb.ccomps[0]
     last = c.right_edge.i
+    for c2 in verb.ccomps[1:]:
+        # "said Trump has respect for X and his comment was Y": the parser split one report into
+        # two complements of the verb; the second runs on straight from the first
+        # (unless it has its own cue: "..., the same year in which, the reports say, ...")
+        if (c2.left_edge.i == last + 1 or (c2.left_edge.i == last + 2 and sd[last + 1].lower_ in ("and", "but"))) \
+                and not any(is_cue_verb(t) for t in c2.subtree):
+            last = c2.right_edge.i
     for cj in v.children:
         if cj.dep_ == "conj" and cj.i > last and cj.pos_ in ("VERB", "AUX") and not is_cue_verb(cj) \
                 and _continues_report(cj):
