@@ -10,6 +10,7 @@ import html
 import io
 import json
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -54,6 +55,9 @@ ACTIVE_CLAIM = """() => {
 }"""
 
 
+WARM_UP = "Dockworkers returned to work on Monday, the port authority said.\n"
+
+
 class SlowFake(FakeBackend):
     """The fake model; while `slow` is set, generate waits until released (the cancel test)."""
 
@@ -79,6 +83,10 @@ def backend():
 def server(tmp_path_factory, backend):
     settings = Settings(backend="fake", cache_dir=tmp_path_factory.mktemp("page-cache"))
     with live_server(create_app(settings, backend=backend)) as base:
+        # spaCy and the tagger load on the first request: take that here, not inside a page's 60 s wait
+        # (on a loaded 2-core box the first analysis once passed 60 s)
+        warm = httpx.post(f"{base}/v1/summarize", json={"text": WARM_UP, "options": {"summarize": False}}, timeout=600)
+        assert warm.status_code == 200, warm.text
         yield base
 
 
@@ -330,6 +338,7 @@ def test_embedded_view_on_another_origin(browser, tmp_path_factory, seed_text):
             assert "Ilse Marek" in p.page.locator("#by-text .ct-sources").inner_text()
             assert p.errors == []
             assert all(u.startswith((cms_base + "/", api + "/")) for u in p.requests), p.requests
+            assert [u for u in p.off_server() if u.startswith("proxy: ")] == []  # nothing else, workers included
             p.screenshot("embed-1280.png")
             p.close()
 
@@ -358,3 +367,23 @@ def test_weak_claims_warnings_and_unverified_sentences_are_shown(page, seed_text
     for words in ("cue", "source mention", "unsourced", "confidence below 0.6", "removed"):
         assert words in legend, legend
     first.screenshot("page-styles-1280.png")
+
+
+def test_the_off_server_check_sees_page_and_worker_requests(browser, server):
+    """The "no request leaves the server" check is not vacuous: an image the page asks for elsewhere is
+    seen by Playwright, and a worker's request (which Playwright's events miss) by the browser's proxy."""
+    p = Page(browser, server, 1280)
+    try:
+        p.page.goto(server + "/", timeout=120_000)
+        p.page.evaluate("""() => {
+          new Image().src = 'http://203.0.113.9/pixel.png';
+          const code = "fetch('https://cdn.example.org/lib.js').catch(() => {})";
+          new Worker(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})));
+        }""")
+        expected = {"http://203.0.113.9/pixel.png", "proxy: CONNECT cdn.example.org:443 HTTP/1.1"}
+        deadline = time.monotonic() + 20
+        while not expected <= set(p.off_server()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert expected <= set(p.off_server()), p.off_server()
+    finally:
+        p.close()
