@@ -19,3 +19,34 @@ def test_a_second_complement_with_its_own_cue_is_not_swallowed():
                    "which, the inspectors say, staffing fell furthest below the minimum.")
     texts = [c.content.text for c in attributed(att)]
     assert not any("dividends" in t and "staffing" in t for t in texts)
+
+
+def _claims(text):
+    doc, att = run(text)
+    assert grounded(doc, att)
+    return [(c.kind, c.content.text) for c in att.claims]
+
+
+def test_the_reporters_after_clause_leaves_the_claim_and_is_unsourced():
+    got = _claims("KARVIK, Ostmark — Prosecutor Lene Dahl said on Friday that the former mayor would be "
+                  "charged within a month, after the appeals court lifted his immunity.")
+    assert ("indirect", "the former mayor would be charged within a month") in got
+    assert ("unsourced", "after the appeals court lifted his immunity") in got
+
+
+def test_a_tail_after_the_cue_is_unsourced_too():
+    got = _claims("The utility has dropped its plan to raise tariffs, two officials said on Monday, a day after "
+                  "the plan drew protests in the capital.")
+    assert ("unsourced", "a day after the plan drew protests in the capital") in got
+    assert any(k == "indirect" and t == "The utility has dropped its plan to raise tariffs" for k, t in got)
+
+
+def test_without_giving_evidence_is_the_reporters():
+    got = _claims("In a post on Sunday, Mr. Orlov said \"thousands of votes\" had been stolen in the north, "
+                  "without giving evidence.")
+    assert ("unsourced", "without giving evidence") in got
+
+
+def test_no_comma_no_tail():
+    got = _claims("The minister said she would resign after the vote on the budget.")
+    assert got == [("indirect", "she would resign after the vote on the budget")]

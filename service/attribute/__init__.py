@@ -2,7 +2,7 @@
 
 attribute() and rule_stage() only call the steps (each in its own module), in the order Citron's get_quotes reads:
 parse sentences -> cues/content/source mentions per sentence (claims.py) -> quote continuations
-(quotes running on after "he said.") -> coreference of mentions (coref.py) -> source types ->
+(quotes running on after "he said.") -> the reporter's tails (tails.py) -> coreference of mentions (coref.py) -> source types ->
 unsourced sentences -> schema Claim/Source objects with ids in text order.
 Every span is built with Span.of(doc.text, ...), so it is grounded by construction.
 """
@@ -22,6 +22,7 @@ from .learned import combine, tagger_claims
 from .model import RawClaim
 from .parse import parse_sentences
 from .resolve import resolve_entities
+from .tails import reporter_tails
 from .unsourced import unsourced_spans
 
 __all__ = ["MAX_CLAIMS", "MAX_WARNINGS", "REPORTER", "Attribution", "RuleStage", "attribute", "rule_stage"]
@@ -53,8 +54,9 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
         raw = [c for c in raw if not touches_removed(doc, c.content)]
         raw.sort(key=lambda c: (c.content[0], c.content[1]))
     raw = drop_self_references(raw)
+    raw, tails = reporter_tails(raw, st.sents, st.parsed, text, st.regions)
     entities = resolve_entities(raw, st.sents, st.parsed)
-    unsourced = unsourced_spans(raw, st.sents, st.parsed, text, st.regions)
+    unsourced = sorted(unsourced_spans(raw, st.sents, st.parsed, text, st.regions) + tails)
     return build_attribution(text, raw, unsourced, entities, warnings)
 
 

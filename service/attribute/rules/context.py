@@ -90,10 +90,16 @@ class Verb:
         """The verb's clause complements; after the verb when it has some on both sides ("Writing
         that all agreed X won, Y noted that Z"); else a that-clause on its frame noun."""
         v = self.v
-        ccomps = [c for c in v.children if c.dep_ == "ccomp"]
+        # a "complement" opened by "after", "because" ... is an adverbial the parser misread
+        # ("X said on Monday, a day after the plan drew protests"): what it says is not reported
+        ccomps = [c for c in v.children if c.dep_ == "ccomp"
+                  and not any(m.dep_ == "mark" and m.lower_ in _ADVERBIAL_MARKS for m in c.children)]
         if len(ccomps) > 1 and any(c.i > v.i for c in ccomps):
             ccomps = [c for c in ccomps if c.i > v.i]
         return ccomps or _clause_on_frame_noun(v)
+
+
+_ADVERBIAL_MARKS = {"after", "before", "because", "since", "while", "although", "though", "until", "once", "unless"}
 
 
 def _clause_on_frame_noun(v) -> list:

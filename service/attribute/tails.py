@@ -1,0 +1,90 @@
+"""The reporter's tail on an attributed sentence: wire copy closes a source's claim with its own
+context ("X said on Friday that Y would be handed over within 30 days, after the High Court
+approved his extradition."; "..., officials said, a week after the plan drew protests."; "he
+said ballots had been tampered with, without giving evidence."). The source did not say that
+part: it is the reporter's, so it leaves the claim's content and becomes an unsourced claim.
+
+A tail is matched only at the end of a sentence, after a comma, outside quotations, with no cue
+of its own: ", [a day / hours / two weeks ...] after|before <finite clause>" or ", without
+<-ing> ...". "She said she would resign after the vote" (no comma, no clause) stays whole.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .cues import is_cue_verb
+from .intervals import Spans
+from .model import RawClaim
+
+_TIME_WORDS = {"a", "an", "one", "two", "three", "four", "five", "six", "several", "few", "just", "only",
+               "shortly", "soon", "moments", "minutes", "minute", "hours", "hour", "day", "days", "week",
+               "weeks", "month", "months", "year", "years", "night", "morning", "the"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _tail_start(sd, text: str, base: int, regions) -> int | None:
+    """Token index of the comma that opens the sentence's reporter tail, or None."""
+    toks = list(sd)
+    end = len(toks)
+    while end and toks[end - 1].is_punct:
+        end -= 1
+    for k in range(end - 3, 0, -1):
+        if toks[k].text != ",":
+            continue
+        j = k + 1
+        while j < end and toks[j].lower_ in _TIME_WORDS:
+            j += 1
+        if j >= end - 1 or j - (k + 1) > 3:
+            continue
+        word, rest = toks[j].lower_, toks[j + 1 : end]
+        if word in ("after", "before"):
+            if not any(t.tag_ in _FINITE for t in rest):
+                continue
+        elif word == "without":
+            if rest[0].tag_ != "VBG":
+                continue
+        else:
+            continue
+        if any(is_cue_verb(t) for t in rest):
+            return None  # "..., after she told reporters that ...": a claim of its own
+        lo = base + toks[k].idx
+        if any(qs <= lo < qe for qs, qe in regions):
+            return None
+        return k
+    return None
+
+
+def reporter_tails(raw: list[RawClaim], sents, parsed, text: str, regions) -> tuple[list[RawClaim], list[tuple[int, int]]]:
+    """Claims with their content cut before the reporter's tail, and the tails as unsourced spans."""
+    by_sent: dict[int, list[RawClaim]] = {}
+    for c in raw:
+        by_sent.setdefault(c.sent, []).append(c)
+    cut: dict[int, RawClaim] = {}
+    tails: list[tuple[int, int]] = []
+    for i, claims in by_sent.items():
+        if i >= len(sents):
+            continue
+        s, sd = sents[i], parsed[i]
+        k = _tail_start(sd, text, s.start, regions)
+        if k is None:
+            continue
+        comma = s.start + sd[k].idx
+        start = s.start + sd[k + 1].idx
+        end = s.end
+        while end > start and (text[end - 1].isspace() or text[end - 1] == "."):
+            end -= 1
+        # only a tail after something attributed: the claim's cue or content comes before it
+        if not any((c.cue and c.cue[1] <= comma) or c.content[0] < comma for c in claims):
+            continue
+        if any(c.content[0] >= start for c in claims):
+            continue  # a claim inside the tail: not the reporter's
+        for c in claims:
+            if c.content[1] > comma and c.content[0] < comma and c.kind != "direct":
+                hi = comma
+                while hi > c.content[0] and text[hi - 1].isspace():
+                    hi -= 1
+                cut[id(c)] = replace(c, content=(c.content[0], hi))
+        tails.append((start, end))
+    out = [cut.get(id(c), c) for c in raw]
+    taken = Spans([(c.content[0], c.content[1], None) for c in out] + [(c.cue[0], c.cue[1], None) for c in out if c.cue])
+    return out, [t for t in tails if not taken.overlaps(*t)]
