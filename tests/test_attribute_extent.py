@@ -2,7 +2,7 @@
 default engine, asserting on the content span a reader would mark."""
 from __future__ import annotations
 
-from tests.attribute_helpers import attributed, grounded, run
+from tests.attribute_helpers import attributed, grounded, run, source_of
 
 
 def test_one_report_the_parser_split_into_two_complements_stays_one_claim():
@@ -50,3 +50,15 @@ def test_without_giving_evidence_is_the_reporters():
 def test_no_comma_no_tail():
     got = _claims("The minister said she would resign after the vote on the budget.")
     assert got == [("indirect", "she would resign after the vote on the budget")]
+
+
+def test_a_transcript_question_is_no_claim_and_the_claim_it_quotes_is_its_sources():
+    doc, att = run("MODERATOR: Welcome back.\n\nQ: Residents' groups say the flooding was caused by a blocked "
+                   "culvert. Is that your understanding?\n\nHALE: No. The culvert was cleared in May, and our "
+                   "engineers' survey shows the water came over the river wall.\n\nQ: Will anyone resign?")
+    by_text = {c.content.text: source_of(att, c).name for c in attributed(att)}
+    assert by_text.get("the flooding was caused by a blocked culvert") == "Residents' groups"
+    assert not any("?" in t for t in by_text)  # questions assert nothing
+    assert by_text.get("the water came over the river wall") == "our engineers' survey"
+    assert by_text.get("No. The culvert was cleared in May") == "HALE"
+    assert grounded(doc, att)

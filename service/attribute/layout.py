@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
+from .cues import is_cue_verb
 from .intervals import Spans
 from .lexicon import words
 from .model import RawClaim
@@ -113,15 +114,66 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
         para_end = para_ends[s.paragraph]  # max(x.end for x in sents if x.paragraph == s.paragraph)
         if label and cue[0] != colon:
             para_end = s.end  # "Said X: ..." introduces its own sentence
-        content = trim(text, colon + 1, para_end)
-        if content[1] - content[0] < 12:
-            continue
+        runs = [(colon + 1, para_end)] if label and cue[0] != colon else _own_runs(sents, parsed, i, colon, para_end, text, raw)
         mention = make_mention(head, i, s.start)
         first = s.start + label[0].idx
         if mention.start < first < mention.end:  # the NP swallowed the inverted verb ("Said Ellis")
             mention = replace(mention, start=first, text=text[first : mention.end])
-        out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "label", 0.7))
+        for lo, hi in runs:
+            content = trim(text, lo, hi)
+            if content[1] - content[0] < 12:
+                continue
+            out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "label", 0.7))
     return out
+
+
+_OWN = {"i", "we", "you", "me", "us"}
+
+
+def _reported_by_other(sd, base: int, lo: int, j: int, raw):
+    """A claim of sentence j, after `lo`, that a third party makes in the sentence's main clause
+    ("Fans' groups say [that] ...", "..., and our analysis shows ..."), or None. A report inside an
+    adverbial ("After the camp announced that ...") stays part of the speaker's own sentence."""
+    for c in raw:
+        if c.sent != j or not c.cue or c.cue[0] < lo or c.mention is None or c.mention.text.lower() in _OWN:
+            continue
+        v = next((t for t in sd if base + t.idx == c.cue[0]), None)
+        if v is None or not is_cue_verb(v) or not any(k.dep_ == "ccomp" for k in v.children):
+            continue  # "the voters agree with me": the speaker's own claim about them
+        if v.dep_ in ("ROOT", "parataxis") or v.dep_ == "conj" and v.head.dep_ == "ROOT":
+            return c
+    return None
+
+
+def _own_runs(sents, parsed, i: int, colon: int, para_end: int, text: str, raw) -> list[tuple[int, int]]:
+    """The runs of a speaker's turn that are the speaker's own claims: a question ("Is that your
+    understanding?") asserts nothing, and a sentence that reports someone else ("Fans' groups say
+    the queue was caused by ...") is that source's claim, so each splits the turn."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    j = i
+    while j < len(sents) and sents[j].paragraph == sents[i].paragraph and sents[j].start < para_end:
+        lo = max(colon + 1, sents[j].start)
+        sentence = text[lo : sents[j].end].rstrip()
+        other = _reported_by_other(parsed[j], sents[j].start, lo, j, raw)
+        if sentence.rstrip("”\"’'").endswith("?") or other is not None:
+            if start is None:
+                start = lo
+            # the speaker's own words before the other source's ("The pipeline would cost ..., and
+            # our analysis shows ...")
+            cut = other.mention.start if other is not None else lo
+            head = re.sub(r"[\s,;]*(\band\b|\bbut\b)?[\s,;]*$", "", text[start:cut])
+            if other is not None and len(text[lo:cut].strip()) >= 12:
+                runs.append((start, start + len(head)))
+            elif start < lo:
+                runs.append((start, sents[j - 1].end))
+            start = None
+        elif start is None:
+            start = lo
+        j += 1
+    if start is not None:
+        runs.append((start, min(para_end, sents[j - 1].end)))
+    return runs
 
 
 def colon_paragraphs(sents, text, regions, raw, dangling) -> list[RawClaim]:
