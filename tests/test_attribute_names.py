@@ -96,3 +96,11 @@ def test_a_described_body_in_the_abstract_is_the_one_the_body_names_later():
 def test_a_subjectless_cue_speaks_for_the_subject_of_the_clause_it_hangs_on(text, words, name):
     doc, att = run(text)
     assert _name_of_claim_containing(att, doc, words) == name
+
+
+def test_a_definite_description_used_before_points_back_not_forward():
+    doc, att = run("Wildlife Minister Grace Ndovu said poaching had fallen. A report said the ministry's count "
+                   "left out many animals.\n\nThe ministry declined to comment. It said in a written reply that "
+                   "all salary payments were up to date.\n\nProsecutors have won 19 convictions, the Justice "
+                   "Ministry says.")
+    assert _name_of_claim_containing(att, doc, "salary payments") != "Justice Ministry"

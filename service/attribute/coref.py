@@ -493,10 +493,12 @@ def _name_words(e: Entity) -> set[str]:
     return {t for n in e.names for t in norm(n).split()}
 
 
-def definite_cataphora(entities: list[Entity]) -> None:
+def definite_cataphora(entities: list[Entity], first_use: dict[str, int] | None = None) -> None:
     """"The union says ..." in a headline or abstract before the body names "the Saltmere Dockworkers'
     Union": a definite description that found nothing earlier goes to the first organisation after
-    it whose own name carries the head noun."""
+    it whose own name carries the head noun. `first_use` (word -> first character offset in the
+    article): a description whose head word the article used before ("the ministry's count",
+    then "The ministry declined ...") points back to that, not forward."""
     for i, e in enumerate(entities):
         if e.merged_into is not None or e.kind != "generic" or e.names or e.plural:
             continue
@@ -504,6 +506,8 @@ def definite_cataphora(entities: list[Entity]) -> None:
         if not named or not all(m.definite for m in named):
             continue
         first = min(named, key=lambda m: m.start)
+        if first_use is not None and first_use.get(first.head, first.start) < first.start:
+            continue
         mods = _modifiers(first)  # "the port authority": every modifier must be in the name too
         if _anaphor_kinds().get(first.head) != "org":
             continue

@@ -44,6 +44,16 @@ def _subject_anaphor(t) -> bool:
         c.dep_ in ("det", "poss") for c in t.children)
 
 
+def _first_use(sents, parsed) -> dict[str, int]:
+    """Each lower-cased word (and lemma) -> where the article first uses it."""
+    out: dict[str, int] = {}
+    for s, sd in zip(sents, parsed):
+        for t in sd:
+            for w in (t.lower_, t.lemma_.lower()):
+                out.setdefault(w, s.start + t.idx)
+    return out
+
+
 def resolve_entities(raw, sents, parsed):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
@@ -64,6 +74,6 @@ def resolve_entities(raw, sents, parsed):
         resolver.add(m, inside.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
-    definite_cataphora(resolver.entities)
+    definite_cataphora(resolver.entities, _first_use(sents, parsed))
     spokes_bodies(resolver.entities)
     return resolver.entities
