@@ -104,3 +104,14 @@ def test_a_definite_description_used_before_points_back_not_forward():
                    "all salary payments were up to date.\n\nProsecutors have won 19 convictions, the Justice "
                    "Ministry says.")
     assert _name_of_claim_containing(att, doc, "salary payments") != "Justice Ministry"
+
+
+@pytest.mark.parametrize("text, first", [
+    ("According to the extradition request filed by Caldarian prosecutors, Mr. Brask took bribes. The request says "
+     "the payments were routed through a consultancy.", "the extradition request"),
+    ("According to the authority's own investment plan, published in May, the first cranes are due in 2027. The plan "
+     "estimates that automation would cut costs by about 30 percent.", "the authority's own investment plan"),
+])
+def test_the_request_and_the_plan_are_the_document_named_before(text, first):
+    doc, att = run(text)
+    assert [(s.name, s.type) for s in att.sources if s.type != "reporter"] == [(first, "document")]

@@ -130,7 +130,7 @@ def source_type(e: Entity) -> str:
     if "news agency" in blob or "news service" in blob or heads & set(nouns["media"]) or any(
             _media_name(m.text.lower().replace("’s", "").replace("'s", "").strip()) for m in named):
         return "media"
-    if heads & set(nouns["document"]):
+    if heads & (set(nouns["document"]) | words("document_anaphors")):  # "the extradition request", "the plan"
         return "document"
     if desc in ("government", "media", "organization", "intelligence") and not _personish(heads, nouns):
         return desc
