@@ -115,3 +115,11 @@ def test_a_definite_description_used_before_points_back_not_forward():
 def test_the_request_and_the_plan_are_the_document_named_before(text, first):
     doc, att = run(text)
     assert [(s.name, s.type) for s in att.sources if s.type != "reporter"] == [(first, "document")]
+
+
+def test_the_officials_are_the_anonymous_officials_not_the_minister_they_speak_of():
+    doc, att = run("The ministry has shelved a plan to charge tolls on the motorway, two officials who spoke on "
+                   "condition of anonymity said on Wednesday.\n\nThe ministry confirmed in a brief statement that the "
+                   "plan was under review. Transport Minister Lejla Varnik is expected to explain the decision to "
+                   "parliament on Thursday, according to the officials.")
+    assert _name_of_claim_containing(att, doc, "expected to explain") == "two officials"

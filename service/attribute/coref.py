@@ -161,6 +161,12 @@ class Resolver:
         e = self.entities[idx]
         return e.kind == "person" or (e.kind == "generic" and not e.plural and self._personish[idx])
 
+    @staticmethod
+    def _number_clash(m: Mention, e: Entity) -> bool:
+        """"the officials" is never one named person ("Minister Lejla Varnik ..., according to the
+        officials"), nor "the minister" a group."""
+        return e.kind == "person" and m.plural != e.plural
+
     def _thing_like(self, idx: int) -> bool:
         e = self.entities[idx]
         return e.kind in ("org", "gpe") or (e.kind == "generic" and not e.plural and not self._person_like(idx))
@@ -303,12 +309,14 @@ class Resolver:
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
         want = _anaphor_kinds().get(m.head)
+        if want is None and m.plural and m.head.endswith("s"):
+            want = _anaphor_kinds().get(m.head[:-1])  # "the officials", "the researchers"
         if want is None and m.head in _document_heads():
             want = "org"  # "the memo", "the poll": a thing, matched by its head below ("an internal memo seen by ...")
         mods = _modifiers(m)
         for idx in self._recent_entities():  # = the history backwards, each entity at its latest mention
             e = self.entities[idx]
-            if e.merged_into is not None:
+            if e.merged_into is not None or self._number_clash(m, e):
                 continue
             toks = self._hay[idx]  # norm() tokens of names, description, titles and mention heads
             # "the union" / "the judge" far below "the Calder Harbour Workers' Union" / "Judge Ines
@@ -319,6 +327,8 @@ class Resolver:
                 continue
             if not (m.head in toks or named) or not all(_mod_in(w, toks) for w in mods):
                 continue
+            if m.plural and e.plural and e.kind == "generic" and any(x.head == m.head for x in self._view(idx).mentions):
+                return idx  # "the officials" after "two officials who spoke on condition of anonymity"
             if want is None:
                 # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
                 if e.kind == "org" and _head_in(m.head, self._name_toks[idx]):
@@ -332,6 +342,8 @@ class Resolver:
             return None
         for mm, idx in self._candidates(m, 3):
             e = self.entities[idx]
+            if self._number_clash(m, e):
+                continue
             if want == "person" and e.kind == "person":
                 return idx
             if want == "org" and e.kind == "org" and _compatible(m.head, self._view(idx)):
