@@ -5,6 +5,8 @@ What verify found wrong is fixed here, cheapest first:
 1. a sentence the model left untagged gets the claims it most likely rests on (then re-checked);
 2. a sentence whose only fault is an attributed claim it carries without naming the source gets the
    attribution inserted ("…, according to the Chamber of Commerce") at the clause that carries it;
+   a cited claim the sentence does not carry loses its citation instead (never "according to" a
+   source whose words the sentence does not use);
 3. a draft that still mostly fails is regenerated once, with its problems fed back in the wording of
    the repair prompt (prompts/repair.v*.jinja); the better of the two drafts is kept;
 4. a failing sentence is replaced by the extractive sentence for the same claims when that passes,
@@ -85,13 +87,16 @@ def with_attribution(verifier: Verifier, s: DraftSentence, check: Check) -> Draf
     text, ids = s.text.rstrip(), list(s.claim_ids)
     for cid in dict.fromkeys(m.group(1) for m in missing):
         claim = verifier.claims[cid]
+        words = content_words(claim.content.text)
+        if cid in ids and len(ids) > 1 and len(content_words(text) & words) < max(2, 0.3 * len(words)):
+            ids.remove(cid)  # cited but not carried: the citation is wrong, not the sentence's source
+            continue
         name = (verifier.reader_name(claim) or "").strip(" ,")
         if not name:
             return None
         end = text[-1] if text[-1] in ".!?" else ""
         parts = _CLAUSE.split(text[: len(text) - len(end)])
         clauses = parts[0::2]
-        words = content_words(claim.content.text)
         best = max(range(len(clauses)), key=lambda i: (len(content_words(clauses[i]) & words), i))
         clauses[best] = f"{clauses[best].rstrip(' ,')}, according to {name}"
         parts[0::2] = clauses
@@ -102,6 +107,7 @@ def with_attribution(verifier: Verifier, s: DraftSentence, check: Check) -> Draf
 
 
 _INSERTED = "summary sentence repaired: attribution inserted"
+_UNCITED = "summary sentence repaired: citation of a claim it does not carry removed"
 
 
 def _name_sources(verdict: Verdict, verifier: Verifier, stats: dict, warnings: list[str]) -> Verdict:
@@ -111,7 +117,8 @@ def _name_sources(verdict: Verdict, verifier: Verifier, stats: dict, warnings: l
         named = with_attribution(verifier, s, c) if not c.ok else None
         fixed = verifier.check(named) if named is not None else None
         if fixed is not None and fixed.ok:
-            warnings.append(f"{_INSERTED} ({'; '.join(c.problems)}): {s.text}")
+            what = _INSERTED if named.text != s.text else _UNCITED
+            warnings.append(f"{what} ({'; '.join(c.problems)}): {s.text}")
             stats["attribution_inserted"] = stats.get("attribution_inserted", 0) + 1
             s, c = named, fixed
         checks.append((s, c))
@@ -162,7 +169,7 @@ def repair(
                                     verifier, stats, retry_warnings)
             if retried.passed > verdict.passed:
                 verdict = retried
-                warnings = [w for w in warnings if not w.startswith(_INSERTED)] + retry_warnings
+                warnings = [w for w in warnings if not w.startswith((_INSERTED, _UNCITED))] + retry_warnings
         except GenerationTimeout:
             warnings.append("summary retry ran out of time; kept the first draft's verified sentences")
 

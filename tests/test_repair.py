@@ -106,3 +106,50 @@ def test_a_sentence_with_other_faults_is_not_patched_with_a_name():
     summary = run_repair([DraftSentence("45 people were arrested at the rally.", ["c1"])])
     assert not any("attribution inserted" in w for w in summary.warnings)
     assert all("45" not in s.text for s in summary.sentences)
+
+
+DOCK = ("The Saltmere Dockworkers' Union said the plan would eliminate 700 jobs. The Port of Saltmere Authority put "
+        "the figure at under 200. Harbour had been trying to lower its price for weeks, chairman Rupert Ingle said. "
+        "The filing lists 212 million marks in loans flagged by auditors.")
+
+
+def _dock_attribution():
+    from service.attribute import Attribution
+    from service.schema import Claim, Source, Span
+
+    def sp(needle):
+        i = DOCK.index(needle)
+        return Span.of(DOCK, i, i + len(needle))
+
+    sources = [Source(id="s1", name="Saltmere Dockworkers' Union", type="organization", mentions=[sp("The Saltmere Dockworkers' Union")]),
+               Source(id="s2", name="Port of Saltmere Authority", type="government", mentions=[sp("The Port of Saltmere Authority")]),
+               Source(id="s3", name="Rupert Ingle", type="person", mentions=[sp("Rupert Ingle")]),
+               Source(id="s4", name="the reporter", type="reporter")]
+    claims = [Claim(id="c1", kind="indirect", content=sp("the plan would eliminate 700 jobs"), cue=sp("said"),
+                    source_mention=sp("The Saltmere Dockworkers' Union"), source_id="s1", confidence=0.9),
+              Claim(id="c2", kind="indirect", content=sp("the figure at under 200"), cue=sp("put"),
+                    source_mention=sp("The Port of Saltmere Authority"), source_id="s2", confidence=0.9),
+              Claim(id="c3", kind="indirect", content=sp("Harbour had been trying to lower its price for weeks"),
+                    cue=Span.of(DOCK, DOCK.index("said", 150), DOCK.index("said", 150) + 4),
+                    source_mention=sp("Rupert Ingle"), source_id="s3", confidence=0.9),
+              Claim(id="c4", kind="unsourced", content=sp("The filing lists 212 million marks in loans flagged by auditors"),
+                    source_id="s4", confidence=0.8)]
+    return Attribution(claims=claims, sources=sources, warnings=[])
+
+
+def test_a_place_word_two_sources_share_names_neither():
+    from service.verify import Verifier
+    doc = ingest(text=DOCK)
+    check = Verifier(doc, _dock_attribution()).check(
+        DraftSentence("Port of Saltmere Authority said the plan would eliminate 700 jobs.", ["c2"]))
+    assert any(p.startswith("carries c1") for p in check.problems)
+
+
+def test_a_cited_claim_the_sentence_does_not_carry_loses_its_citation_not_its_source_named():
+    doc, att = ingest(text=DOCK), _dock_attribution()
+    draft = Draft(sentences=[DraftSentence("The filing lists 212 million marks in loans flagged by auditors.", ["c4", "c3"])],
+                  raw="", prompt_version="summarize.v2")
+    summary = repair(verify(draft, doc, att), doc, att, SummarizeOptions(max_sentences=3))
+    first = summary.sentences[0]
+    assert "Ingle" not in first.text and first.claim_ids == ["c4"]
+    assert any("citation of a claim it does not carry removed" in w for w in summary.warnings)
