@@ -71,6 +71,8 @@ def test_wheel_carries_prompts_lexicons_and_tagger(tmp_path):
     assert "service/lexicons/" + next((ROOT / "service" / "lexicons").glob("*.txt")).name in names
     assert "service/models/attribution-tagger/tagger.crfsuite" in names
     assert "eval/thresholds.toml" in names and "eval/fixtures/nk-workers-russia.json" in names
+    for f in (ROOT / "service" / "static").iterdir():  # the newsroom page and <claimtrace-view>: no CDN, no build
+        assert f"service/static/{f.name}" in names, f"{f.name} missing from the wheel"
     for init in ROOT.glob("service/**/__init__.py"):  # every subpackage, including ones added later
         assert init.relative_to(ROOT).as_posix() in names
 
@@ -85,7 +87,8 @@ def test_a_non_editable_install_finds_its_prompts(tmp_path):
     code = ("import service, eval.runner as r; from service import prompts; "
             f"assert service.__file__.startswith({str(target)!r}), service.__file__; "
             "assert prompts.load('summarize.v3').version == 'summarize.v3'; "
-            "assert r.THRESHOLDS.is_file() and r.FIXTURES_DIR.is_dir(); print('ok')")
+            "assert r.THRESHOLDS.is_file() and r.FIXTURES_DIR.is_dir(); "
+            "from service.api.page import STATIC; assert (STATIC / 'index.html').is_file(), STATIC; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": ""},
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
