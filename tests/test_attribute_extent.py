@@ -62,3 +62,10 @@ def test_a_transcript_question_is_no_claim_and_the_claim_it_quotes_is_its_source
     assert by_text.get("the water came over the river wall") == "our engineers' survey"
     assert by_text.get("No. The culvert was cleared in May") == "HALE"
     assert grounded(doc, att)
+
+
+def test_a_record_that_lists_or_cites_is_the_source_a_person_who_lists_is_not():
+    got = _claims("The lawsuit cites three incidents in which guards used force. Ms. Rask lists her hobbies as "
+                  "sailing and chess.")
+    assert ("indirect", "three incidents in which guards used force") in got
+    assert ("unsourced", "Ms. Rask lists her hobbies as sailing and chess") in got

@@ -77,11 +77,16 @@ def _cue_verb(s: Sentence, v) -> Verb | None:
     speaker inside someone else's quotation, a comment clause ("as X put it": comment.as_claims),
     or the goal of a refusal ("declined to say whether ...")."""
     speech_cue = is_cue_verb(v)
-    if not (speech_cue or is_stance_verb(v)) or s.quoted(v):
+    record_cue = not speech_cue and v.pos_ == "VERB" and v.lemma_.lower() in stance.RECORD_VERBS
+    if not (speech_cue or record_cue or is_stance_verb(v)) or s.quoted(v):
         return None
     subj = subject_of(v)
     if subj is None:
         subj = stranded_subject(v)
+    if record_cue:
+        if subj is None or not stance.is_record(subj):
+            return None  # "lists", "cites" report only when a record does it: "The filing lists ..."
+        speech_cue = True  # read by the speech table, whose record rule (stance.record_shows) takes it
     if subj is not None and s.quoted(subj):
         return None  # a speaker inside someone else's quotation
     if subj is not None and subj.pos_ not in _SOURCE_POS:

@@ -19,6 +19,9 @@ _ARG_PREPS = ("as", "of", "for", "to", "with")
 
 _EVIDENCE_VERBS = words("evidence_verbs")  # "a poll shows", "the report found"
 _RECORDS = words("record_nouns")  # "the video shows ...", besides document nouns
+# Verbs that report only when a record is their subject ("The filing lists 212 million marks in
+# loans", "the lawsuit cites three incidents"); "He lists his hobbies" is no claim
+RECORD_VERBS = frozenset({"list", "cite", "itemize", "itemise", "enumerate"})
 
 
 def held_view(verb: Verb, confidence: dict):
@@ -46,7 +49,7 @@ def called_object(verb: Verb, confidence: dict):
 def record_shows(verb: Verb, confidence: dict):
     """"A new poll shows a close race", "the video shows him with his hands raised"."""
     subj = verb.subj
-    if subj is None or verb.lemma not in _EVIDENCE_VERBS or not _is_record(subj):
+    if subj is None or verb.lemma not in _EVIDENCE_VERBS | RECORD_VERBS or not is_record(subj):
         return None
     found = stance_claim(verb.v, subj, verb.s, confidence, check_clause=False)
     return None if found is None else [found]
@@ -78,7 +81,7 @@ def own_stance(v, subj) -> bool:
     return True
 
 
-def _is_record(subj) -> bool:
+def is_record(subj) -> bool:
     """A poll, report, video or other record that can show or find something."""
     return subj.pos_ == "NOUN" and (subj.lemma_.lower() in document_nouns() or subj.lemma_.lower() in _RECORDS)
 
