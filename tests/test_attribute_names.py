@@ -123,3 +123,9 @@ def test_the_officials_are_the_anonymous_officials_not_the_minister_they_speak_o
                    "plan was under review. Transport Minister Lejla Varnik is expected to explain the decision to "
                    "parliament on Thursday, according to the officials.")
     assert _name_of_claim_containing(att, doc, "expected to explain") == "two officials"
+
+
+def test_according_to_a_document_the_parser_read_as_a_gerund():
+    doc, att = run("According to charging documents filed in Portavel District Court, the clerk received about "
+                   "60,000 marks in total.")
+    assert _name_of_claim_containing(att, doc, "60,000 marks") == "charging documents"

@@ -2,6 +2,8 @@
 content: "According to X, Y." / "Y, according to X." / "In a video distributed by X, Y"."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..cues import is_cue_verb, prep_cues
 from ..lexicon import pairs
 from .context import Sentence
@@ -15,10 +17,19 @@ def according_claims(s: Sentence, found: list, confidence: float):
     for t, n in prep_cues(sd):
         last = sd[t.i + n - 1]
         objs = [c for c in last.children if c.dep_ == "pobj"] or [c for c in t.children if c.dep_ == "pobj"]
+        gerund = None
+        if not objs:
+            # "According to charging documents filed in ...": the parser read the modifier as a
+            # verb ("charging") with the documents as its object
+            gerund = next((c for c in last.children if c.dep_ == "pcomp" and c.tag_ == "VBG" and c.i == last.i + 1), None)
+            objs = [c for c in gerund.children if c.dep_ == "dobj" and c.i == gerund.i + 1] if gerund is not None else []
         if not objs:
             continue
         src = objs[0]
         mention = s.mention(src)
+        if gerund is not None:
+            lo = base + gerund.idx
+            mention = replace(mention, start=lo, text=s.text[lo : mention.end])
         cue = (base + t.idx, base + last.idx + len(last.text))
         pp_lo, pp_hi = t.i, max(src.right_edge.i, last.i)
         words = [x for x in sd if not x.is_punct]
