@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ...errors import GenerationTimeout
 from ..base import GenParams
+from .kv_cache import new_cache
 from .prefix_cache import PrefixCache
 
 
@@ -18,7 +19,6 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
 
     With `prefix_cache`, the rows' shared prefix is taken from the previous call's where they match."""
     import torch
-    from transformers import DynamicCache
 
     n = len(ids)
     budget = params.time_budget_s
@@ -45,7 +45,7 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
         suffix[i, width - len(r):] = torch.tensor(r, dtype=torch.long)
         mask[i, shared + width - len(r):] = 1
         positions[i, width - len(r):] = torch.arange(shared, shared + len(r))
-    cache = DynamicCache(config=model.config)
+    cache = new_cache(model.config)
     stats = {"prompt_tokens": sum(len(x) for x in ids), "prefill_tokens": shared + sum(len(r) for r in rests)}
     reused_before = prefix_cache.reused_tokens if prefix_cache is not None else 0
     with torch.inference_mode():

@@ -18,7 +18,7 @@ MIN_REUSE = 8  # fewer matching tokens than this: not worth the copy
 class PrefixCache:
     def __init__(self) -> None:
         self.tokens: list[int] = []
-        self._cache = None  # a DynamicCache of exactly len(self.tokens) positions, batch 1
+        self._cache = None  # a KV cache (kv_cache.new_cache) of exactly len(self.tokens) positions, batch 1
         self.hits = 0  # calls that reused a prefix
         self.reused_tokens = 0
 
@@ -32,9 +32,10 @@ class PrefixCache:
         return n if n >= MIN_REUSE else 0
 
     def prefill(self, model, tokens: list[int]):
-        """A batch-1 DynamicCache holding the KV of `tokens`, reusing the kept prefix; keeps a copy for the next call."""
+        """A batch-1 KV cache holding the KV of `tokens`, reusing the kept prefix; keeps a copy for the next call."""
         import torch
-        from transformers import DynamicCache
+
+        from .kv_cache import new_cache
 
         hit = self.match(tokens)
         if hit:
@@ -43,7 +44,7 @@ class PrefixCache:
             self.hits += 1
             self.reused_tokens += hit
         else:
-            cache = DynamicCache(config=model.config)
+            cache = new_cache(model.config)
         if hit < len(tokens):
             rest = torch.tensor([tokens[hit:]], dtype=torch.long)
             with torch.inference_mode():
