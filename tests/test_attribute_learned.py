@@ -73,3 +73,23 @@ def test_combined_engine_is_grounded_and_keeps_rule_claims():
                 assert text[sp.start:sp.end] == sp.text
     # learned claims sit below every rule claim with a resolved source (the summary reads them so)
     assert all(c.confidence <= 0.6 for c in attributed(comb) if c.content.text not in rule_contents)
+
+
+def test_a_learned_source_is_never_a_date_nor_inside_its_own_content():
+    from service.attribute import rule_stage
+    from service.attribute.learned import _plausible_source
+    from service.attribute.model import Mention
+    from service.ingest import Document
+    from service.segment import segment
+
+    text = "A report by the institute last year found rising costs. The toll, of 4 euros for cars, was meant to raise money."
+    doc = Document(text=text)
+    st = rule_stage(doc, segment(doc))
+    last_year = text.index("last year")
+    date = Mention(last_year, last_year + 9, "last year", 0, "generic", "year")
+    assert not _plausible_source(st, 0, date, (0, 10))
+    toll = text.index("The toll")
+    own = Mention(toll, toll + 8, "The toll", 1, "generic", "toll")
+    assert not _plausible_source(st, 1, own, (toll, toll + 30))
+    report = Mention(0, 8, "A report", 0, "generic", "report")
+    assert _plausible_source(st, 0, report, (40, 55))
