@@ -45,7 +45,7 @@ def derive(r: dict) -> None:
             x["bandwidth_fraction"] = _ratio(x["decode_steps_s"], x["bandwidth_limit_steps_s"])
         d[k] = x
     a, b = d.get("llamacpp"), d.get("transformers") or d.get("fake")
-    http = r["http"]["articles"]
+    http = (r.get("http") or {}).get("articles") or {}
     c_ms = median([x["http_ms"] for x in http.values()])
     overhead = median([x["http_ms"] / x["model_ms"] for x in http.values() if x.get("model_ms")])
     d["http"] = {"e2e_s": c_ms / 1000 if c_ms else None, "e2e_over_model": overhead}
@@ -66,9 +66,9 @@ def derive(r: dict) -> None:
         d["http_llamacpp"] = {"e2e_s": median([x["http_ms"] for x in lh.values()]) / 1000, "e2e_over_raw": e2e_llama}
     d["ratios"] = ratios
     served = rts.get("transformers") or rts.get("fake")
-    w = served.get("loaded_bytes") if served else None
-    http_rss = r["http"].get("peak_rss_mb")
-    conc = r["http"].get("concurrency") or {}
+    w = served.get("loaded_bytes") if served else r.get("served_loaded_bytes")
+    http_rss = (r.get("http") or {}).get("peak_rss_mb")
+    conc = (r.get("http") or {}).get("concurrency") or {}
     values = {
         "decode_steps_batch1_vs_llamacpp": ratios.get("decode_steps_batch1"),
         "prefill_vs_llamacpp": ratios.get("prefill_same_tokens"),
@@ -76,8 +76,8 @@ def derive(r: dict) -> None:
         "four_clients_throughput": conc.get("throughput_ratio"),
         "four_clients_errors": conc.get("errors"),
         "server_peak_rss_over_weights": (http_rss * 2**20 / w) if (http_rss and w) else None,
-        "warm_start_s": r["http"].get("warm_start_s"),
-        "cache_hit_ms": r["http"].get("cache_hit_ms"),
+        "warm_start_s": (r.get("http") or {}).get("warm_start_s"),
+        "cache_hit_ms": (r.get("http") or {}).get("cache_hit_ms"),
         "e2e_over_model_time": overhead,
         "e2e_llamacpp_over_raw": e2e_llama,
     }
@@ -114,7 +114,7 @@ def table(r: dict) -> str:
     for k, v in r["runtimes"].items():
         if isinstance(v, dict) and v.get("build"):
             lines.append(f"  {k} build: {v['build']}")
-    h = r["http"]
+    h = r.get("http") or {}
     lines += ["", f"HTTP end to end: median {f(d['http']['e2e_s'])} s per article, {f(d['http']['e2e_over_model'])}x its model "
               f"time; warm start {f(h.get('warm_start_s'))} s; cold start {f(r.get('cold_start_s'))} s; "
               f"cache hit {f(h.get('cache_hit_ms'))} ms; server peak RSS {f(h.get('peak_rss_mb'), '{:.0f}')} MB"]

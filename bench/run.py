@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3; 1 with --quick)")
     ap.add_argument("--articles", type=int, default=None, help="only the first N bench articles (default all 6)")
     ap.add_argument("--skip-llamacpp", action="store_true")
+    ap.add_argument("--skip-transformers", action="store_true", help="no raw transformers worker (its ratios are left out)")
+    ap.add_argument("--skip-http", action="store_true", help="no server: only the raw runtimes and the bandwidth limit")
     ap.add_argument("--e2e-llamacpp", action="store_true", help="also serve with CLAIMTRACE_BACKEND=llamacpp over HTTP")
     ap.add_argument("--cold", action="store_true", help="also time a cold start (re-encodes the GGUF, ~1-2 min)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -77,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                     "commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain")),
                     "articles": list(texts)}
     report["read_bandwidth_gb_s"] = read_bandwidth(64 if args.quick else 1024, settings.threads)
-    kinds = ["fake"] if args.quick else (["transformers"] + ([] if args.skip_llamacpp else ["llamacpp"]))
+    kinds = ["fake"] if args.quick else ([] if args.skip_transformers else ["transformers"]) + ([] if args.skip_llamacpp else ["llamacpp"])
     report["runtimes"] = {kind: run_worker(kind, str(prompts_file), runs, env) for kind in kinds}
+    if "transformers" not in kinds and not args.quick:  # the served weights' size, for the server's RSS ratio
+        report["served_loaded_bytes"] = _served_bytes(settings)
     if args.cold and not args.quick:
         cold = workdir / "cold"
         cold.mkdir()
@@ -88,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             report["cold_start_s"] = server.wait_ready(900)
         finally:
             server.stop()
-    report["http"] = http_bench(texts, env, runs, workdir, args.quick)
+    if not args.skip_http:
+        report["http"] = http_bench(texts, env, runs, workdir, args.quick)
     if args.e2e_llamacpp and not args.quick:
         report["http_llamacpp"] = http_bench(texts, {**env, "CLAIMTRACE_BACKEND": "llamacpp"}, runs, workdir, False,
                                              concurrency=False, name="serve-llamacpp")
@@ -101,6 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwrote {path}")
     shutil.rmtree(workdir, ignore_errors=True)  # prompts, logs and the cold-start model copy
     return 0
+
+
+def _served_bytes(settings) -> int | None:
+    """Bytes of the default runtime's re-encoded weights file (what the server maps), without loading it."""
+    from service.backends.hf.reencode import quantized_dir
+    from service.backends.weights import resolve
+
+    try:
+        path = quantized_dir(settings.cache_dir, resolve(settings.model, settings.cache_dir, settings.model_sha256),
+                             settings.quant) / "model.pt"
+        return path.stat().st_size
+    except Exception:  # noqa: BLE001 - no cache yet, another quant: the ratio is left out
+        return None
 
 
 def _git(*cmd: str) -> str:

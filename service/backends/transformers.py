@@ -119,16 +119,23 @@ class TransformersBackend:
             self._added = got
         return got
 
+    def _greedy(self, ids: list[list[int]], params: GenParams):
+        with self._lock:
+            t0 = time.perf_counter()
+            out = greedy(
+                self.model, ids, params, t0, eos=self._eos, pad=self.tokenizer.pad_token_id,
+                decode=lambda toks: self.tokenizer.decode(toks, skip_special_tokens=True), prefix_cache=self._prefix)
+            return (*out, time.perf_counter() - t0)
+
+    def generate_ids(self, prompts: list[list[Message]], params: GenParams) -> list[list[int]]:
+        """The new token ids generate() would decode into text (bench/greedy_check.py pins them)."""
+        return self._greedy([self.encode(m, params.prefix(i)) for i, m in enumerate(prompts)], params)[0] if prompts else []
+
     def generate(self, prompts: list[list[Message]], params: GenParams) -> list[Generation]:
         if not prompts:
             return []
         ids = [self.encode(m, params.prefix(i)) for i, m in enumerate(prompts)]
-        with self._lock:
-            t0 = time.perf_counter()
-            new_ids, stopped, stats = greedy(
-                self.model, ids, params, t0, eos=self._eos, pad=self.tokenizer.pad_token_id,
-                decode=lambda toks: self.tokenizer.decode(toks, skip_special_tokens=True), prefix_cache=self._prefix)
-            seconds = time.perf_counter() - t0
+        new_ids, stopped, stats, seconds = self._greedy(ids, params)
         results = []
         for i, toks in enumerate(new_ids):
             text = self.tokenizer.decode(toks, skip_special_tokens=True)
