@@ -29,7 +29,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log, "w")
         self.t0 = time.perf_counter()
-        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "claimtrace"), "serve", "--port", str(self.port)],
+        cmd = [str(Path(sys.executable).parent / "claimtrace")]
+        if env.get("CLAIMTRACE_BACKEND") == "llamacpp" and env.get("BENCH_LLAMACPP_EXTRA_BUFTS") == "0":
+            cmd = [sys.executable, "-m", "bench.serve_no_extra_bufts"]  # as the raw llama.cpp worker runs
+        self.proc = subprocess.Popen([*cmd, "serve", "--port", str(self.port)],
                                      cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float) -> float:
