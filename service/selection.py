@@ -51,6 +51,10 @@ _OFFICIAL_CUE = re.compile(
     r"\b(?:den(?:y|ied|ies)|reject|announc|confirm|acknowledg|statement|ruled|found|conclud|order|estimat|reported\b|declar|"
     r"warn|vow|insist|admit|dismiss|respond|repl)", re.I)
 _WORD = re.compile(r"[A-Za-z0-9]{4,}")
+# The publication's notes about the article itself (kept as the newsroom's unsourced claims, never summarized)
+_NOTICE = re.compile(r"\s*(?:editor['’]?s note\s*:\s*|update\s*:\s*|correction\s*:\s*)?(?:this (?:story|article|report|post|"
+                     r"page|piece) (?:has been|was|is being) (?:updated|corrected|amended|changed|revised)|an? (?:earlier|"
+                     r"previous|original) version of this|editor['’]?s note\b|corrections?\s*:)", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|n't|neither|nor|without|den(?:y|ied|ies))\b", re.I)
 
 
@@ -286,6 +290,8 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
             continue  # the headline itself is not a claim to restate
         if addresses_a_model(c.content.text):
             continue  # "Ignore previous instructions ...": an injected instruction, never summary material
+        if _NOTICE.match(c.content.text):
+            continue  # "This story has been updated ...": a note about the article, not news
         eligible.append(c)
     from .summarize import disputes  # the dispute test is shared with v2
 

@@ -188,3 +188,17 @@ def test_explain_classifies_each_missed_must_attribute_item(tmp_path):
     claims[0]["content"]["text"] = "other words"
     (tmp_path / "responses.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert explain(tmp_path) == {"tuned": {"source dropped": 1, "engine": 1}}
+
+
+def test_a_note_about_the_article_is_never_summary_material():
+    from service.selection import score_claims
+
+    text = ("Editor's note: This story has been updated to include comment from the union.\n\n"
+            "The port will close two terminals next year, cutting 400 jobs.")
+    note = text.index("This story")
+    news = text.index("The port")
+    att = Attribution(claims=[
+        Claim(id="c1", kind="unsourced", content=Span.of(text, note, text.index(".", note)), source_id="s1", confidence=0.8),
+        Claim(id="c2", kind="unsourced", content=Span.of(text, news, len(text) - 1), source_id="s1", confidence=0.8),
+    ], sources=[Source(id="s1", name="the reporter", type="reporter")], warnings=[])
+    assert [s.claim.id for s in score_claims(ingest(text=text), att)] == ["c2"]
