@@ -269,14 +269,15 @@ def test_bundled_blind_sections_hold_the_invariants_and_measured_minima():
     assert {"content_recall_lenient", "source_name_accuracy", "unsourced_recall"} <= set(blind["min"])
     assert set(blind["min"]) <= set(fx["min"])
     assert all(0 < v <= 1 for v in blind["min"].values())
-    assert set(blind["max"]) == set(invariants["max"])
-    # what is still left to a measured run (the summary metrics) is named in a comment
+    assert set(invariants["max"]) <= set(blind["max"]) <= set(fx["max"])
+    # every tuned bound is named in the blind section: set there from a measured run, or a comment
+    # saying why not (seconds_median: the tuned group's bound guards the CI budget)
     text = (Path(runner.THRESHOLDS)).read_text(encoding="utf-8")
     section = text[text.index("[fixtures_blind.min]"):text.index("[polnear.min]")]
     for bound in ("min", "max"):
         for name in fx[bound]:
-            assert f"{name} =" in section, name
-    assert "set from a measured run" in section
+            assert f"{name} =" in section or f"# {name}" in section, name
+    assert "measured" in section
 
 
 def test_blind_section_is_validated_like_the_others(tmp_path, capsys):
