@@ -129,3 +129,15 @@ def test_according_to_a_document_the_parser_read_as_a_gerund():
     doc, att = run("According to charging documents filed in Portavel District Court, the clerk received about "
                    "60,000 marks in total.")
     assert _name_of_claim_containing(att, doc, "60,000 marks") == "charging documents"
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("MODERATOR: Welcome.\n\nRAMASWAMY: The bridge will stay shut until the spring at the earliest.\n\n"
+     "RAMASWAMY: We will publish the full inspection next week.", "RAMASWAMY", "person"),
+    ("Three former night carers at Larchfield said staffing often fell below the legal minimum.", "Three former night carers at Larchfield", "anonymous"),
+    ("The company's annual accounts show it paid dividends of 14 million crowns in 2023.", "The company's annual accounts", "document"),
+])
+def test_source_types_a_newsroom_reads(text, name, kind):
+    doc, att = run(text)
+    got = {s.name: s.type for s in att.sources}
+    assert got.get(name) == kind, got

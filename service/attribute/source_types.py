@@ -104,12 +104,19 @@ def source_type(e: Entity) -> str:
             return desc
     if e.kind == "person":
         return "person"
+    labels = [m for m in named if _SPEAKER_LABEL.match(m.text)]
+    if labels and 2 * len(labels) >= len(named) and not any(_media_name(m.text.lower()) for m in labels):
+        return "person"  # a transcript's speaker label ("RAMASWAMY:", "MS. ORTIZ-BRANN:"): someone speaking
     spokes = [m for m in named if m.org_of and m.head in SPOKES]
     if spokes and not e.names and all(m.head in SPOKES for m in named):
         # an unnamed spokesperson speaks for the body: "A Chirp spokesman" is Chirp's voice
         return name_type(spokes[0].org_of)
+    if any(_FINANCIAL_ACCOUNTS.search(m.text) for m in named):
+        return "document"  # "the company's annual accounts": financial statements, not a social-media account
     if heads & _ACCOUNT_HEADS and not e.names:
         return "anonymous"  # an unnamed social-media account: no one stands behind it
+    if _counted_people(e, named, heads):
+        return "anonymous"  # "Three former night carers at Larchfield", "Three regional delegates"
     if e.kind == "org" and e.names:
         t = name_type(" ".join(e.names[:1]))
         if t == "organization" and desc in ("government", "media", "intelligence") or t == "government" and desc == "intelligence":
@@ -167,6 +174,9 @@ def source_type(e: Entity) -> str:
 
 _STATE_NAME_WORDS = {"ministry", "embassy", "authority", "government", "department", "parliament", "senate",
                      "congress", "kremlin", "police"}
+# An all-caps speaker label of a transcript, with an optional title: "RAMASWAMY", "MS. ORTIZ-BRANN"
+_SPEAKER_LABEL = re.compile(r"^(?:(?:MR|MS|MRS|DR|SEN|REP|GOV)\.?\s+)?[A-Z][A-Z'’-]{3,}$")
+_FINANCIAL_ACCOUNTS = re.compile(r"\b(?:annual|financial|audited|published|latest|quarterly|statutory)\s+accounts\b", re.I)
 _NUMBERED = re.compile(r"^(two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s", re.IGNORECASE)
 _MEDIA_NAME_ENDINGS = {"herald", "gazette", "tribune", "chronicle", "courier", "times", "post", "journal",
                        "daily", "telegraph", "observer", "lantern", "sport", "news", "tv", "radio", "wire"}
@@ -184,6 +194,19 @@ _PERSON_TITLES = title_words("honorific", "person")
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ant", "ent")
 _NOT_PERSON = {"center", "council", "paper", "newspaper", "report", "letter", "order", "poster", "government",
                "department", "parliament", "monitor", "regulator", "bureau", "statement", "document", "agent"}
+
+
+def _counted_people(e: Entity, named, heads: set[str]) -> bool:
+    """A group of unnamed people introduced by a count ("Three regional delegates", "Two former night
+    carers at Larchfield"): anonymous, whatever the parser made of the place in their phrase.
+    Counted officials speak for their body (handled by the caller) and a counted thing is no group."""
+    if not e.plural or e.names:
+        return False
+    generic = sorted((m for m in named if m.kind in ("generic", "org")), key=lambda m: m.start)
+    if not generic or not _NUMBERED.match(generic[0].text) or heads & {"official", "officials"}:
+        return False
+    things = {w for k, w in pairs("source_nouns") if k in ("organization", "document", "government", "media")}
+    return not (heads & things) and generic[0].head not in things
 
 
 def _personish(heads: set[str], nouns: dict[str, list[str]] | None = None) -> bool:
