@@ -136,6 +136,8 @@ def test_according_to_a_document_the_parser_read_as_a_gerund():
      "RAMASWAMY: We will publish the full inspection next week.", "RAMASWAMY", "person"),
     ("Three former night carers at Larchfield said staffing often fell below the legal minimum.", "Three former night carers at Larchfield", "anonymous"),
     ("The company's annual accounts show it paid dividends of 14 million crowns in 2023.", "The company's annual accounts", "document"),
+    ("A spokeswoman for Kolt Breweries, the team's main sponsor, said the company was following the situation "
+     "closely.", "Kolt Breweries", "organization"),
 ])
 def test_source_types_a_newsroom_reads(text, name, kind):
     doc, att = run(text)

@@ -100,6 +100,8 @@ def source_type(e: Entity) -> str:
     if e.kind in ("person", "org") and desc is not None and e.names:
         # "The mine's operator, Valcor Metals": a company's role is not a person's
         company_role = e.kind == "org" and any(m.description_head in COMPANY_ROLES for m in named)
+        # "A spokeswoman for Kolt Breweries" merged into the company: her role does not make it a person
+        company_role = company_role or e.kind == "org" and any(m.head in SPOKES and m.org_of for m in named)
         if desc == "person" and not company_role or e.kind == "person" and desc in ("organization", "government", "media", "intelligence"):
             return desc
     if e.kind == "person":
