@@ -9,16 +9,12 @@ from service.backends.base import GenParams  # noqa: E402
 from service.backends.hf import decode  # noqa: E402
 from service.backends.hf.kv_cache import CHUNK, growing_cache  # noqa: E402
 from service.backends.hf.prefix_cache import PrefixCache  # noqa: E402
+from tests.tiny_model import tiny_qwen2  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    from transformers import Qwen2Config, Qwen2ForCausalLM
-
-    torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=96, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024)
-    return Qwen2ForCausalLM(config).eval()
+    return tiny_qwen2(1024)
 
 
 SYSTEM = list(range(10, 40))

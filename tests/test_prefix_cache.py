@@ -8,16 +8,12 @@ torch = pytest.importorskip("torch")
 from service.backends.base import GenParams  # noqa: E402
 from service.backends.hf.decode import greedy  # noqa: E402
 from service.backends.hf.prefix_cache import MIN_REUSE, PrefixCache  # noqa: E402
+from tests.tiny_model import tiny_qwen2  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    from transformers import Qwen2Config, Qwen2ForCausalLM
-
-    torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=96, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256)
-    return Qwen2ForCausalLM(config).eval()
+    return tiny_qwen2(256)
 
 
 def _run(model, ids, cache=None):
