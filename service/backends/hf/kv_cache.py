@@ -84,18 +84,15 @@ def _growing_cache_class():
             if tokens_to_remove and self.is_initialized:
                 self._len = max(self._len + tokens_to_remove, 0)
 
+        # these assign the buffers, not `keys`/`values`, so the filled length stays as it is
         def batch_repeat_interleave(self, repeats: int) -> None:
             if self._len:
-                n = self._len
                 self._k = self._k.repeat_interleave(repeats, dim=0)
                 self._v = self._v.repeat_interleave(repeats, dim=0)
-                self._len = n
 
         def batch_select_indices(self, indices) -> None:
             if self._len:
-                n = self._len
                 self._k, self._v = self._k[indices], self._v[indices]
-                self._len = n
 
     class GrowingCache(DynamicCache):
         def __init__(self, n_layers: int):
