@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from ..deadline import check
 
+# The parser's (Penn Treebank) tags of a finite verb: past, present, modal
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 PARSE_BATCH_SENTENCES = 256
 PARSE_BATCH_CHARS = 20_000  # above almost every article: one batch, as before; a huge one is cut
 

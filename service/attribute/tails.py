@@ -15,14 +15,14 @@ from dataclasses import replace
 from .cues import is_cue_verb
 from .intervals import Spans
 from .model import RawClaim
+from .parse import FINITE_TAGS
 
 _TIME_WORDS = {"a", "an", "one", "two", "three", "four", "five", "six", "several", "few", "just", "only",
                "shortly", "soon", "moments", "minutes", "minute", "hours", "hour", "day", "days", "week",
                "weeks", "month", "months", "year", "years", "night", "morning", "the"}
-_FINITE = {"VBD", "VBZ", "VBP", "MD"}
 
 
-def _tail_start(sd, text: str, base: int, regions) -> int | None:
+def _tail_start(sd, base: int, regions) -> int | None:
     """Token index of the comma that opens the sentence's reporter tail, or None."""
     toks = list(sd)
     end = len(toks)
@@ -38,7 +38,7 @@ def _tail_start(sd, text: str, base: int, regions) -> int | None:
             continue
         word, rest = toks[j].lower_, toks[j + 1 : end]
         if word in ("after", "before"):
-            if not any(t.tag_ in _FINITE for t in rest):
+            if not any(t.tag_ in FINITE_TAGS for t in rest):
                 continue
         elif word == "without":
             if rest[0].tag_ != "VBG":
@@ -65,7 +65,7 @@ def reporter_tails(raw: list[RawClaim], sents, parsed, text: str, regions) -> tu
         if i >= len(sents):
             continue
         s, sd = sents[i], parsed[i]
-        k = _tail_start(sd, text, s.start, regions)
+        k = _tail_start(sd, s.start, regions)
         if k is None:
             continue
         comma = s.start + sd[k].idx

@@ -10,9 +10,7 @@ from __future__ import annotations
 from .claims import _local_regions
 from .directives import addresses_a_model
 from .intervals import Spans
-
-
-_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+from .parse import FINITE_TAGS
 
 
 def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]]) -> bool:
@@ -24,7 +22,7 @@ def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]])
     words = [t for t in sd if t.is_alpha]
     # three words make a statement when one is a finite verb ("Analysts were divided."); shorter
     # lines, and three-word lines without one, are labels and headings
-    if len(words) < 3 or len(words) == 3 and not any(t.tag_ in _FINITE for t in sd):
+    if len(words) < 3 or len(words) == 3 and not any(t.tag_ in FINITE_TAGS for t in sd):
         return False
     if not any(t.pos_ in ("VERB", "AUX") for t in sd):
         return False

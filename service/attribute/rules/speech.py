@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import cache
 
 from ..cues import CLAUSE_ONLY, OBJECT_CUES, cue_verbs, is_cue_verb, stance_class
+from ..parse import FINITE_TAGS
 from .context import Sentence, Span, Verb
 from .quotations import QUOTE, quotes_outside_cue
 
@@ -123,7 +124,7 @@ def head_clause(s: Sentence, stop: int):
     sd, cache = s.sd, s.head_cache
     if not cache:
         cache["idx"] = [t.i for t in sd if not t.is_punct]
-        cache["finite"] = next((t.i for t in sd if not t.is_punct and t.tag_ in ("VBD", "VBZ", "VBP", "MD")), len(sd))
+        cache["finite"] = next((t.i for t in sd if not t.is_punct and t.tag_ in FINITE_TAGS), len(sd))
     idx = cache["idx"]
     n = bisect_left(idx, stop)
     if n == 0:
