@@ -128,6 +128,7 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
 
 
 _OWN = {"i", "we", "you", "me", "us"}
+_JOIN_TAIL = re.compile(r"[\s,;]*(\band\b|\bbut\b)?[\s,;]*$")  # ", and" before the next source
 
 
 def _reported_by_other(sd, base: int, lo: int, j: int, raw):
@@ -157,16 +158,12 @@ def _own_runs(sents, parsed, i: int, colon: int, para_end: int, text: str, raw) 
         sentence = text[lo : sents[j].end].rstrip()
         other = _reported_by_other(parsed[j], sents[j].start, lo, j, raw)
         if sentence.rstrip("”\"’'").endswith("?") or other is not None:
-            if start is None:
-                start = lo
-            # the speaker's own words before the other source's ("The pipeline would cost ..., and
-            # our analysis shows ...")
-            cut = other.mention.start if other is not None else lo
-            head = re.sub(r"[\s,;]*(\band\b|\bbut\b)?[\s,;]*$", "", text[start:cut])
-            if other is not None and len(text[lo:cut].strip()) >= 12:
-                runs.append((start, start + len(head)))
-            elif start < lo:
-                runs.append((start, sents[j - 1].end))
+            # the run ends here, with the speaker's own words before the other source's if any
+            # ("The pipeline would cost ..., and our analysis shows ...")
+            cut = other.mention.start if other is not None and len(text[lo:other.mention.start].strip()) >= 12 else lo
+            first = lo if start is None else start
+            if cut > first:
+                runs.append((first, first + len(_JOIN_TAIL.sub("", text[first:cut]))))
             start = None
         elif start is None:
             start = lo
