@@ -71,6 +71,13 @@ class Verifier:
         self.words = tokens | {t.strip("'-") for t in tokens} | {p for t in tokens for p in t.split("-") if p}
         self.claims: dict[str, Claim] = {c.id: c for c in attribution.claims}
         self.sources: dict[str, Source] = {s.id: s for s in attribution.sources}
+        # words in the names of two or more sources ("Saltmere" in "Port of Saltmere Authority" and
+        # "Saltmere Dockworkers' Union"): such a word names neither of them
+        owners: dict[str, set[str]] = {}
+        for src in attribution.sources:
+            for w in _WORD.findall(src.name):
+                owners.setdefault(w.lower(), set()).add(src.id)
+        self.shared_name_words = frozenset(w for w, ids in owners.items() if len(ids) > 1)
 
     def names(self, claim: Claim | None, source: Source) -> list[str]:
         """The texts that name this source validly: never a place, date, dateline or headline fragment."""
@@ -84,23 +91,11 @@ class Verifier:
     def reader_name(self, claim: Claim) -> str | None:
         return reader_name(claim, self.sources[claim.source_id], self.doc) if claim.kind != "unsourced" else None
 
-    def _shared_name_words(self) -> frozenset[str]:
-        """Words in the names of two or more sources ("Saltmere" in "Port of Saltmere Authority" and
-        "Saltmere Dockworkers' Union"): such a word names neither of them."""
-        if not hasattr(self, "_shared"):
-            seen: dict[str, set[str]] = {}
-            for src in self.sources.values():
-                for w in _WORD.findall(src.name):
-                    seen.setdefault(w.lower(), set()).add(src.id)
-            self._shared = frozenset(w for w, ids in seen.items() if len(ids) > 1)
-        return self._shared
-
     def source_named(self, sentence: str, source: Source, claim: Claim | None = None) -> bool:
         low = sentence.lower()
-        shared = self._shared_name_words()
         for name in self.names(claim, source):
             words = [w for w in _WORD.findall(name) if w.lower() not in _stopwords() and len(w) > 2
-                     and w.lower() not in shared]
+                     and w.lower() not in self.shared_name_words]
             # a person is named by a surname, an organisation by any distinctive word of its name
             if name.lower() in low or any(re.search(rf"\b{re.escape(w.lower())}", low) for w in words):
                 return True
