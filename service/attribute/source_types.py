@@ -207,8 +207,14 @@ def _counted_people(e: Entity, named, heads: set[str]) -> bool:
     generic = sorted((m for m in named if m.kind in ("generic", "org")), key=lambda m: m.start)
     if not generic or not _NUMBERED.match(generic[0].text) or heads & {"official", "officials"}:
         return False
-    things = {w for k, w in pairs("source_nouns") if k in ("organization", "document", "government", "media")}
+    things = _thing_nouns()
     return not (heads & things) and generic[0].head not in things
+
+
+@cache
+def _thing_nouns() -> frozenset[str]:
+    """Source nouns for bodies and records, not people (lexicons/source_nouns)."""
+    return frozenset(w for k, w in pairs("source_nouns") if k in ("organization", "document", "government", "media"))
 
 
 def _personish(heads: set[str], nouns: dict[str, list[str]] | None = None) -> bool:
