@@ -54,6 +54,14 @@ def _line_reason(line: str) -> str | None:
     return None
 
 
+def title_case(text: str) -> bool:
+    """Headline capitalisation: nearly every longer word capitalised (not shouted in capitals, which
+    is how transcripts label speakers), as in "Tolvane Bank Abruptly Drops 85 Branches, 1,200 Jobs in
+    Shift to…". Prose, even full of names, keeps its verbs and function words lower-case."""
+    long_ = [w for w in _WORD.findall(text) if len(w) > 3 and not w.isupper()]
+    return len(long_) >= 4 and sum(w[0].isupper() for w in long_) >= 0.8 * len(long_)
+
+
 def _is_prose(line: str) -> bool:
     """A body line: several words and ending like a sentence."""
     return len(_WORD.findall(line)) >= 8 and bool(_SENTENCE_END.search(line))
@@ -84,11 +92,14 @@ def find_junk(text: str) -> list[Removed]:
             marks[i] = reason
     prose = [i for i, (s, e) in enumerate(lines) if i not in marks and _is_prose(text[s:e])]
     if prose:
-        first, last = prose[0], prose[-1]
+        # the body starts at the first prose line that is not a headline: a headline ending like a
+        # sentence ("... in Shift to…", "... Clinton Camp’") stays, the deck and byline under it go
+        first = next((i for i in prose if not title_case(text[lines[i][0] : lines[i][1]])), prose[0])
+        last = prose[-1]
         # Page chrome before the body: short non-prose lines. The line just before the body is
         # a headline when it looks like a title (several words, no terminal period).
         for i in range(first):
-            if i in marks:
+            if i in marks or i in prose:
                 continue
             line = text[lines[i][0] : lines[i][1]].strip()
             if i == first - 1 and len(_WORD.findall(line)) >= 4 and not line.endswith("."):

@@ -143,3 +143,47 @@ def test_source_types_a_newsroom_reads(text, name, kind):
     doc, att = run(text)
     got = {s.name: s.type for s in att.sources}
     assert got.get(name) == kind, got
+
+
+def test_the_lender_is_the_bank_named_before_not_the_union_named_since():
+    doc, att = run("Harrowby Bank said on Monday that it would close 40 branches.\n\n"
+                   "The Clerical Staff Union said it had not been consulted.\n\n"
+                   "The lender denied that the closures were linked to its results.")
+    assert _name_of_claim_containing(att, doc, "closures were linked") == "Harrowby Bank"
+
+
+def test_a_spokeswoman_for_the_operator_speaks_for_the_rail_company_not_the_union():
+    doc, att = run("Drivers at Teller Valley Rail walked out on Monday. Teller Valley Rail said 30 percent of "
+                   "trains had run. The Amalgamated Union of Train Crews said the figure was too high.\n\n"
+                   "A spokeswoman for the operator said talks could resume on Thursday.")
+    assert _name_of_claim_containing(att, doc, "talks could resume") == "Teller Valley Rail"
+
+
+def test_the_force_is_the_police_named_in_its_own_report():
+    doc, att = run("Carnwick Police have arrested two men after a break-in at a flooded shop in Ellery, "
+                   "the force said.")
+    assert _name_of_claim_containing(att, doc, "arrested two men") == "Carnwick Police"
+
+
+def test_a_description_run_into_a_name_is_the_name():
+    # the parser reads "The opposition" and "Harbour Alliance" as two subjects of "warned"
+    doc, att = run("The opposition Harbour Alliance, which leads in most polls, warned that the government "
+                   "was using the affair to delay the vote.")
+    assert _name_of_claim_containing(att, doc, "delay the vote") == "Harbour Alliance"
+
+
+def test_a_headline_does_not_name_the_source():
+    from service.attribute import attribute
+    from service.ingest import ingest
+    from service.segment import segment
+
+    doc = ingest(text="Fennick Savings Bank Suddenly Shuts 40 Branches, 900 Jobs in Shift to…\n\n"
+                   "Lender blames apps; union threatens strike\n\n"
+                   "By Ola Dunn, Banking Correspondent\n\n"
+                   "FENNICK — Fennick Savings Bank said on Tuesday that it would cut about 900 jobs and close "
+                   "40 of its 120 branches by the end of the year.\n\n"
+                   "The bank said branch visits had fallen by half since 2019.")
+    att = attribute(doc, segment(doc))
+    names = {source_of(att, c).name for c in attributed(att)}
+    assert names == {"Fennick Savings Bank"}
+    assert not any("Lender blames" in c.content.text for c in att.claims)  # the deck is page chrome

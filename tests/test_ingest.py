@@ -73,3 +73,18 @@ def test_wire_dateline_and_double_apostrophe_quotes_are_body():
         "''It is a fair budget for every district in the city,'' she added later that night.''\n"
     )
     assert find_junk(text) == []
+
+
+def test_a_headline_cut_off_with_an_ellipsis_stays_and_the_deck_and_byline_under_it_go():
+    text = ("Harrowby Bank Abruptly Drops 40 Branches, 900 Jobs in Shift to…\n\n"
+            "Lender blames apps; union threatens strike\n\n"
+            "By Ola Dunn, Banking Correspondent\n\n" + BODY)
+    gone = " ".join(t for _, t in removed_texts(text))
+    assert "Lender blames" in gone and "Ola Dunn" in gone and "Abruptly Drops" not in gone
+
+
+def test_liveblog_timestamp_lines_are_removed():
+    text = BODY + "\n15:20 GMT\nPolice have closed the bridge, the force said on Tuesday evening.\n\n" \
+                  "10:42 a.m. ET\nThe river peaked at noon, according to the hydrology service today.\n"
+    assert [(r, t) for r, t in removed_texts(text) if r == "timestamp"] == [("timestamp", "15:20 GMT"),
+                                                                           ("timestamp", "10:42 a.m. ET")]

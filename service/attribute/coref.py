@@ -322,7 +322,7 @@ class Resolver:
             # "the union" / "the judge" far below "the Calder Harbour Workers' Union" / "Judge Ines
             # Talbrook": the entity's own name or title carries the head noun, so distance does not
             # matter; anything weaker stays within 12 sentences
-            named = _head_in(m.head, self._name_toks[idx]) and e.kind == "org" or m.head in e.titles
+            named = _fits_name(m.head, self._name_toks[idx]) and e.kind == "org" or m.head in e.titles
             if m.sent - self._recent[idx] > 12 and not named:
                 continue
             if not (m.head in toks or named) or not all(_mod_in(w, toks) for w in mods):
@@ -331,10 +331,10 @@ class Resolver:
                 return idx  # "the officials" after "two officials who spoke on condition of anonymity"
             if want is None:
                 # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
-                if e.kind == "org" and _head_in(m.head, self._name_toks[idx]):
+                if e.kind == "org" and _fits_name(m.head, self._name_toks[idx]):
                     return idx
                 continue
-            own = _head_in(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
+            own = _fits_name(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
             if ((want == "person") == self._person_like(idx) or want == "org" and self._thing_like(idx)) \
                     and (own or _compatible(m.head, self._view(idx))):
                 return idx
@@ -380,6 +380,18 @@ def _modifiers(m: Mention) -> list[str]:
 def _head_in(head: str, name_toks: set[str]) -> bool:
     """The head noun is a word of the name, or its stem ("the regulator" ~ "... Regulatory Office")."""
     return head in name_toks or len(head) >= 6 and any(t.startswith(head) and len(t) - len(head) <= 2 for t in name_toks)
+
+
+@lru_cache(maxsize=1)
+def _sectors() -> dict[str, frozenset[str]]:
+    return {head: frozenset(ws.split()) for head, ws in pairs("anaphor_sectors")}
+
+
+def _fits_name(head: str, name_toks: set[str]) -> bool:
+    """"The <head>" can name the body with these name words: the name carries the head noun ("the
+    agency" ~ "... News Agency") or a word of what the head describes ("the lender" ~ "Tolvane
+    Bank", "the operator" ~ "Pallis Regional Rail"; lexicons/anaphor_sectors)."""
+    return _head_in(head, name_toks) or not _sectors().get(head, frozenset()).isdisjoint(name_toks)
 
 
 def _mod_in(word: str, toks: set[str]) -> bool:
@@ -478,7 +490,7 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
     proper = any(w[:1].isupper() for w in body.split() if w.lower() not in _DETS)
     key = norm(body)
     head = key.split()[-1] if key else ""
-    best: tuple[int, int] | None = None  # (distance before the mention, entity)
+    best: tuple[bool, int, int] | None = None  # (name does not fit, distance before the mention, entity)
     for j, f in enumerate(entities):
         if j == i or f.merged_into is not None or f.kind != "org" or not f.names:
             continue
@@ -492,12 +504,15 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
             continue
         if not before or at.sent - max(m.sent for m in before) > 12:
             continue
-        if not (_head_in(head, _name_words(f)) or _compatible(head, f)):
+        fits = _fits_name(head, _name_words(f))
+        if not (fits or _compatible(head, f)):
             continue
-        d = at.start - max(m.start for m in before)
-        if best is None or d < best[0]:
-            best = (d, j)
-    return best[1] if best else None
+        # "a spokeswoman for the operator": the body named as an operator ("... Regional Rail")
+        # before a nearer one that is merely an organisation (the union in the dispute)
+        key = (not fits, at.start - max(m.start for m in before), j)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
 
 
 def _name_words(e: Entity) -> set[str]:
@@ -529,7 +544,7 @@ def definite_cataphora(entities: list[Entity], first_use: dict[str, int] | None 
                 continue
             start = min(m.start for m in f.mentions)
             toks = _name_words(f)
-            if start > first.start and _head_in(first.head, toks) and all(_mod_in(w, toks) for w in mods) \
+            if start > first.start and _fits_name(first.head, toks) and all(_mod_in(w, toks) for w in mods) \
                     and (best is None or start < best[0]):
                 best = (start, j)
         if best is not None:

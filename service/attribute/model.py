@@ -25,6 +25,7 @@ class Mention:
     role_heads: tuple[str, ...] = ()  # common nouns before a name in the NP ("the sports daily X")
     org_of: str | None = None  # the body a spokesperson/employee speaks for ("A Chirp spokesman")
     titles: tuple[str, ...] = ()  # lower-cased title/role words before the name ("president")
+    headline: bool = False  # in a title-case sentence, where the parser's names run into other words
     definite: bool = False  # "the ..." / possessive determiner
     indefinite: bool = False  # "a ..." / "an ..."
     entity: int | None = None  # index into the entity list once resolved
@@ -53,7 +54,10 @@ class Entity:
     merged_into: int | None = None
 
     def best_name(self) -> str:
-        if self.names:
+        # a headline's capitals run a name into its verb ("Tolvane Bank Abruptly Drops"): the body's
+        # names come first
+        names = [m.name for m in self.mentions if m.name and not m.headline] or self.names
+        if names:
             # fullest proper name: most tokens, then longest
-            return max(self.names, key=lambda n: (len(n.split()), len(n)))
+            return max(names, key=lambda n: (len(n.split()), len(n)))
         return self.mentions[0].text if self.mentions else "unknown"

@@ -20,6 +20,12 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             # "It said ..." points back to, though it made no claim itself
             if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
                 heads.add(t.i)
+            # a name the small NER model missed, as a subject ("Wealdshire Police have arrested
+            # ..., the force said"): the body "the force" points back to
+            # (a multi-word name: a lone capitalised word may just open the sentence)
+            if t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass") and not t.ent_type_ \
+                    and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
+                heads.add(t.i)
             # the noun phrase a "who" clause is about, so that "who" resolves to it (the parser
             # may hang the clause on a name inside the phrase: "carers at Larchfield, who ...")
             if t.lower_ == "who" and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":

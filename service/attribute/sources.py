@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..ingest import title_case
 from .lexicon import gendered_titles, pronoun_words, title_words, words
 from .model import Mention
 
@@ -143,6 +144,9 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         for c in h.children:
             if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
                 return make_mention(c, sent_index, base)
+    named = _name_after(h)
+    if named is not None:
+        return make_mention(named, sent_index, base)
     span = doc[ls:le]
     full = doc[h.left_edge.i : h.right_edge.i + 1]
     low = h.lower_
@@ -234,9 +238,23 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         start=s0, end=e0, text=span.text, sent=sent_index, kind=kind, head=low if kind == "pronoun" else h.lemma_.lower(), plural=plural,
         gender=gender, subject=h.dep_ in SUBJ_DEPS, name=name, full=full.text, description=description,
         description_head=description_head, role_heads=role_heads, org_of=org_of,
-        titles=tuple(titles), definite=bool(dets) and dets[0] not in ("a", "an"),
+        titles=tuple(titles), headline=title_case(doc.text), definite=bool(dets) and dets[0] not in ("a", "an"),
         indefinite=bool(dets) and dets[0] in ("a", "an"),
     )
+
+
+def _name_after(h):
+    """"The opposition Civic Alliance warned ...", parsed as two subjects: the description's head is
+    followed at once by a name that holds the same place in the clause, so the name is the mention."""
+    doc = h.doc
+    if h.pos_ != "NOUN" or h.i + 1 >= len(doc) or h.right_edge.i != h.i:
+        return None
+    nxt = doc[h.i + 1]
+    ent = _entity_at(nxt)
+    if ent is None or ent.start != nxt.i or ent.label_ not in ("ORG", "PERSON"):
+        return None
+    root = ent.root
+    return root if root.dep_ == h.dep_ and root.head.i == h.head.i and root.i != h.i else None
 
 
 @lru_cache(maxsize=1)
