@@ -187,3 +187,16 @@ def test_a_headline_does_not_name_the_source():
     names = {source_of(att, c).name for c in attributed(att)}
     assert names == {"Fennick Savings Bank"}
     assert not any("Lender blames" in c.content.text for c in att.claims)  # the deck is page chrome
+
+
+def test_a_document_introduced_by_its_author_names_the_later_the_report():
+    doc, att = run("The government's case rests largely on a report released on Friday by the Ostmark Centre "
+                   "for Digital Research. The report found that 312 accounts had posted in coordinated bursts.")
+    assert _name_of_claim_containing(att, doc, "312 accounts") == \
+        "a report released on Friday by the Ostmark Centre for Digital Research"
+
+
+def test_a_document_name_drops_the_day_it_was_published():
+    doc, att = run("A survey by Halbrook Research published on Wednesday found that 62 percent of renters want "
+                   "a cap on rent increases.")
+    assert _name_of_claim_containing(att, doc, "62 percent") == "A survey by Halbrook Research"

@@ -2,11 +2,12 @@
 types and descriptions, confidences, the per-article caps and warnings."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..schema import Claim, Source, Span
 from .model import RawClaim
-from .source_types import document_heads, source_type
+from .source_types import AUTHOR_WORDS, document_heads, source_type
 
 REPORTER = "the reporter"
 # Per-article caps (issue 10): far above a news article (the most in the eval and PolNeAR texts is
@@ -83,17 +84,20 @@ def build_attribution(text, raw, unsourced, entities, warnings) -> Attribution:
     return Attribution(claims=claims, sources=sources, warnings=warnings)
 
 
-_AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared",
-                 "seen", "obtained", "reviewed", "with", "submitted", "lodged", "sent", "leaked", "compiled", "drafted"}
+
+
+# a trailing time is when, not which ("a filing with the exchange on Wednesday")
+_WHEN = re.compile(r"(?:\s+(?:published|released|issued|filed|conducted|sent|seen))?\s+(?:on|last|this|earlier this|late last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                   r"week|month|year|spring|summer|autumn|fall|winter)$", re.I)
 
 
 def _authored(m) -> str | None:
     """The restrictive noun phrase that says who made the document ("a poll conducted by X"), up to
     an apposition ("A report released last year by the X Institute, an independent research group,
     ..." -> its first part), or None ("The report, dated March 14, ...")."""
-    full = m.full.split(",", 1)[0].rstrip()
+    full = _WHEN.sub("", m.full.split(",", 1)[0].rstrip())
     extra = full[len(m.text):] if full.startswith(m.text) else ""
-    if extra and "\n" not in full and len(full.split()) <= 14 and any(w in _AUTHOR_WORDS for w in extra.lower().split()):
+    if extra and "\n" not in full and len(full.split()) <= 14 and any(w in AUTHOR_WORDS for w in extra.lower().split()):
         return full
     return None
 
@@ -109,6 +113,8 @@ def _source(text: str, sid: str, e) -> Source:
         full = next((a for m in named if (m.head in docs or m.head[:-1] in docs) and (a := _authored(m))), None)
         if full:
             name = full.strip(" ,;:")
+        elif named and named[0].head in docs:
+            name = _WHEN.sub("", name)
     desc = e.description
     if desc:
         for art in ("a ", "an ", "the "):

@@ -28,6 +28,11 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 heads.add(t.i)
             # the noun phrase a "who" clause is about, so that "who" resolves to it (the parser
             # may hang the clause on a name inside the phrase: "carers at Larchfield, who ...")
+            # a document introduced by who made it, wherever it stands ("rests on a report released
+            # on Friday by the Northgate Centre", "In a filing with the exchange, ..."): what a later
+            # "The report says" / "The filing lists" points back to, and what names it
+            if t.pos_ == "NOUN" and _authored_document(t):
+                heads.add(t.i)
             if t.lower_ == "who" and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
                 heads.add(who_antecedent(t.head).i)
             # subject pronouns and his/her chain a referent forward; objects ("telling him") and
@@ -41,6 +46,14 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 continue
             out.append(m)
     return out
+
+
+def _authored_document(t) -> bool:
+    from .source_types import AUTHOR_WORDS, document_heads
+
+    if t.lemma_.lower() not in document_heads() or any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+        return False
+    return any(c.dep_ in ("acl", "prep") and c.i > t.i and c.lower_ in AUTHOR_WORDS for c in t.children)
 
 
 def _subject_anaphor(t) -> bool:

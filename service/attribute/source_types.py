@@ -222,6 +222,12 @@ def _personish(heads: set[str], nouns: dict[str, list[str]] | None = None) -> bo
     return any(h in people or h.endswith(_PERSON_SUFFIXES) and h not in _NOT_PERSON for h in heads)
 
 
+# Words after a document's head noun that say who made it ("a poll conducted by X", "a filing with
+# the exchange"): build names the document by that phrase, resolve takes it as an antecedent.
+AUTHOR_WORDS = {"by", "from", "published", "released", "conducted", "commissioned", "filed", "issued", "prepared",
+                "seen", "obtained", "reviewed", "with", "submitted", "lodged", "sent", "leaked", "compiled", "drafted"}
+
+
 @lru_cache(maxsize=1)
 def document_heads() -> frozenset[str]:
     """Head nouns of documents, polls and reports (lexicons/source_nouns.en.txt, type document)."""
