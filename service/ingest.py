@@ -47,6 +47,20 @@ _SENTENCE_END = re.compile(r"[.!?…”\"’')]\s*$")  # '' closes quotes in som
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 
 
+_CREDIT = re.compile(r"©|\bcopyright\b|all rights reserved|\b(reporting|editing|writing|compiled|contributed)\b.{0,40}\bby\b"
+                     r"|\bsign up\b|\bnewsletter\b|\bread more\b|\bfollow (us|him|her|them)\b|contributed to this report",
+                     re.IGNORECASE)
+
+
+def _closing_sentence(line: str) -> bool:
+    """A short last sentence of the story ("The election will be held on November 16."), not the
+    credits, copyright and sign-up lines that follow a body: capitalised, ending like a sentence,
+    not a headline."""
+    s = line.strip()
+    return len(_WORD.findall(s)) >= 4 and s[:1].isupper() and bool(_SENTENCE_END.search(s)) \
+        and not s.startswith("(") and not _CREDIT.search(s) and not title_case(s)
+
+
 def _line_reason(line: str) -> str | None:
     for pattern, reason in _junk_patterns():
         if pattern.search(line):
@@ -107,7 +121,8 @@ def find_junk(text: str) -> list[Removed]:
             else:
                 marks[i] = "boilerplate"
         for i in range(last + 1, len(lines)):
-            if i not in marks and not _is_prose(text[lines[i][0] : lines[i][1]]):
+            line = text[lines[i][0] : lines[i][1]]
+            if i not in marks and not _is_prose(line) and not _closing_sentence(line):
                 marks[i] = "boilerplate"
     removed = []
     for i in sorted(marks):

@@ -88,3 +88,11 @@ def test_liveblog_timestamp_lines_are_removed():
                   "10:42 a.m. ET\nThe river peaked at noon, according to the hydrology service today.\n"
     assert [(r, t) for r, t in removed_texts(text) if r == "timestamp"] == [("timestamp", "15:20 GMT"),
                                                                            ("timestamp", "10:42 a.m. ET")]
+
+
+def test_a_short_last_sentence_is_body_but_credits_and_copyright_after_it_are_not():
+    text = BODY + "\nRelated: Who are the candidates?\n\nThe election will be held on November 16.\n\n" \
+                  "Editing by Lotte Brandt\n\n© 2026 The Fennick Courier. All rights reserved.\n"
+    gone = " ".join(t for _, t in removed_texts(text))
+    assert "November 16" not in gone
+    assert "Lotte Brandt" in gone and "All rights reserved" in gone and "Related:" in gone
