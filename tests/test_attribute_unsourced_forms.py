@@ -23,3 +23,16 @@ def test_a_correction_is_the_newsrooms_statement_not_a_source():
                  "Care runs 24 homes. It runs 22.")
     assert not attributed(att)
     assert any("An earlier version of this article said" in t for t in _unsourced(att))
+
+
+def test_the_reporters_aside_on_a_source_is_an_unsourced_claim():
+    _, att = run("The Clerical Staff Union, which represents about 70 percent of the bank's branch staff, said "
+                 "it had not been consulted.")
+    assert "which represents about 70 percent of the bank's branch staff" in _unsourced(att)
+    assert [c.content.text for c in attributed(att)] == ["it had not been consulted"]
+
+
+def test_a_belief_in_an_aside_is_not_the_reporters():
+    _, att = run("Ola Brekke, an economist at Fjord Capital, who expects inflation to ease by the summer, said "
+                 "the cut would cost the treasury 2 billion crowns.")
+    assert not any("expects inflation" in u for u in _unsourced(att))

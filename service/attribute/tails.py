@@ -7,13 +7,18 @@ part: it is the reporter's, so it leaves the claim's content and becomes an unso
 A tail is matched only at the end of a sentence, after a comma, outside quotations, with no cue
 of its own: ", [a day / hours / two weeks ...] after|before <finite clause>" or ", without
 <-ing> ...". "She said she would resign after the vote" (no comma, no clause) stays whole.
+
+A reporter's aside on the source itself is the reporter's too: "The Financial Workers' Union, which
+represents about 70 percent of the staff, said ..." (`source_asides`).
 """
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from .cues import is_cue_verb
 from .intervals import Spans
+from .lexicon import pairs
 from .model import RawClaim
 from .parse import FINITE_TAGS
 
@@ -88,3 +93,47 @@ def reporter_tails(raw: list[RawClaim], sents, parsed, text: str, regions) -> tu
     out = [cut.get(id(c), c) for c in raw]
     taken = Spans([(c.content[0], c.content[1], None) for c in out] + [(c.cue[0], c.cue[1], None) for c in out if c.cue])
     return out, [t for t in tails if not taken.overlaps(*t)]
+
+
+@lru_cache(maxsize=1)
+def _stance_lemmas() -> frozenset[str]:
+    return frozenset(w for _, w in pairs("stance_verbs"))
+
+
+def _aside_spans(sd, base: int, lo: int, hi: int, regions) -> list[tuple[int, int]]:
+    """Non-restrictive relative clauses (after a comma, with a finite verb) inside the source phrase
+    spanning [lo, hi) of sentence sd: "..., which represents ...", "..., where the only branch is ..."."""
+    out = []
+    for t in sd:
+        if t.dep_ != "relcl" or t.tag_ not in FINITE_TAGS or not lo <= base + t.idx < hi:
+            continue
+        first, last = t.left_edge.i, t.right_edge.i
+        if first == 0 or sd[first - 1].text != "," or last - first < 3 or is_cue_verb(t) \
+                or t.lemma_.lower() in _stance_lemmas():  # "..., who expects inflation to ease": a belief of theirs
+            continue
+        if sd[first].lower_ not in ("which", "who", "where", "whose", "whom"):
+            continue
+        start, end = base + sd[first].idx, base + sd[last].idx + len(sd[last].text)
+        if not any(qs <= start < qe for qs, qe in regions):
+            out.append((start, end))
+    return out
+
+
+def source_asides(raw: list[RawClaim], sents, parsed, regions) -> list[tuple[int, int]]:
+    """The reporter's relative clauses on claims' source phrases, as unsourced spans."""
+    out: set[tuple[int, int]] = set()
+    for c in raw:
+        m = c.mention
+        if m is None or m.sent >= len(sents) or m.kind == "pronoun":
+            continue
+        s, sd = sents[m.sent], parsed[m.sent]
+        # the phrase as written, relative clauses included (the mention span stops before them)
+        toks = [t for t in sd if m.start <= s.start + t.idx < m.end]
+        if not toks:
+            continue
+        head = next((t for t in toks if not m.start <= s.start + t.head.idx < m.end or t.head is t), toks[0])
+        lo, hi = s.start + head.left_edge.idx, s.start + head.right_edge.idx + len(head.right_edge.text)
+        for span in _aside_spans(sd, s.start, lo, hi, regions):
+            if not (c.content[0] < span[1] and span[0] < c.content[1]):
+                out.add(span)
+    return sorted(out)
