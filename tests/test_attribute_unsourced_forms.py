@@ -36,3 +36,15 @@ def test_a_belief_in_an_aside_is_not_the_reporters():
     _, att = run("Ola Brekke, an economist at Fjord Capital, who expects inflation to ease by the summer, said "
                  "the cut would cost the treasury 2 billion crowns.")
     assert not any("expects inflation" in u for u in _unsourced(att))
+
+
+def test_an_official_act_is_the_reporters_fact_not_the_bodys_claim():
+    _, att = run("The Trevance school board voted 5-2 to close four elementary schools next year. "
+                 "Morvania on Wednesday ordered four Estreli diplomats to leave the country.")
+    assert not attributed(att)
+    assert len(_unsourced(att)) == 2
+
+
+def test_a_decision_verb_with_a_clause_is_still_a_claim():
+    _, att = run("The commission declared that the result would stand despite the complaints.")
+    assert [c.content.text for c in attributed(att)] == ["the result would stand despite the complaints"]

@@ -95,6 +95,14 @@ def _phrase_end(v, c) -> int | None:
 AGENT_PRONOUNS = frozenset(w for kind, case, w in rows("pronouns") if case == "subject" and kind not in ("neuter", "which"))
 # Stance lemmas that only count with a clause (or "X as Y", "X a Y"): too common otherwise.
 NEEDS_CLAUSE = words("clause_stances")
+_DECISIONS = words("decision_verbs")
+
+
+def decision_act(v) -> bool:
+    """An official act with an object or infinitive ("approved a budget", "ordered four diplomats to
+    leave", "voted 5-2 to close"): the reporter's fact, not the actor's claim. A clause ("ordered
+    that ...") is still content."""
+    return v.lemma_.lower() in _DECISIONS and not any(c.dep_ == "ccomp" for c in v.children)
 
 
 @cache

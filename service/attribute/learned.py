@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from .cues import decision_act
 from .model import RawClaim
 from .source_types import document_heads as _doc_nouns
 from .sources import make_mention, subject_of
@@ -147,7 +148,7 @@ def _plausible(sd, csp: TagSpan, prob: float) -> bool:
         return False  # "saw a rise", "knows the area": these verbs report only with a clause
     if root.lemma_.lower() in ACT_WITH_INFINITIVE and not any(k.dep_ == "ccomp" for k in root.children):
         return False
-    if _refusal(root):
+    if _refusal(root) or decision_act(root):
         return False
     if STRICT_CUES and prob < SURE and not _reporting_cue(sd, csp):
         return False

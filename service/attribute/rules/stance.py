@@ -5,7 +5,7 @@ speech, so their confidence is lower (by the verb's class in lexicons/stance_ver
 """
 from __future__ import annotations
 
-from ..cues import NEEDS_CLAUSE, agentive, cue_prep, cue_span, document_nouns, stance_class
+from ..cues import NEEDS_CLAUSE, agentive, cue_prep, cue_span, decision_act, document_nouns, stance_class
 from ..lexicon import words
 from .context import Sentence, Verb
 
@@ -95,6 +95,8 @@ def stance_claim(v, subj, s: Sentence, confidence: dict, check_clause=True):
     ("called for", "pointed to") takes the preposition into the cue and its object as content."""
     sd, base = s.sd, s.base
     lemma = v.lemma_.lower()
+    if decision_act(v):
+        return None
     cue, prep, args = _stance_cue_and_args(v, base)
     if not args:
         return _passive_claim(v, s, confidence["passive"])
