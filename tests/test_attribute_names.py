@@ -200,3 +200,15 @@ def test_a_document_name_drops_the_day_it_was_published():
     doc, att = run("A survey by Halbrook Research published on Wednesday found that 62 percent of renters want "
                    "a cap on rent increases.")
     assert _name_of_claim_containing(att, doc, "62 percent") == "A survey by Halbrook Research"
+
+
+def test_the_statement_is_the_body_that_spoke_in_it():
+    doc, att = run("Ostrava FC said in a statement that it was shocked by the ruling. The statement said the "
+                   "club had a zero-tolerance policy on doping.")
+    assert _name_of_claim_containing(att, doc, "zero-tolerance") == "Ostrava FC"
+
+
+def test_a_director_general_apposed_to_a_name_is_that_person():
+    doc, att = run("The Norvale Environmental Protection Agency published figures on Monday. Its director "
+                   "general, Henrik Aas, said the refinery had exceeded its limit.")
+    assert _name_of_claim_containing(att, doc, "exceeded its limit") == "Henrik Aas"

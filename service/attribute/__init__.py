@@ -55,7 +55,7 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
         raw.sort(key=lambda c: (c.content[0], c.content[1]))
     raw = drop_self_references(raw)
     raw, tails = reporter_tails(raw, st.sents, st.parsed, text, st.regions)
-    entities = resolve_entities(raw, st.sents, st.parsed)
+    entities = resolve_entities(raw, st.sents, st.parsed, text)
     unsourced = sorted(unsourced_spans(raw, st.sents, st.parsed, text, st.regions) + tails
                        + source_asides(raw, st.sents, st.parsed, st.regions))
     return build_attribution(text, raw, unsourced, entities, warnings)

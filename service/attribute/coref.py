@@ -36,6 +36,17 @@ REL_PRONOUNS = {"who", "which", "that"}
 _WHO = re.compile(r",? who\b")
 _THEY_USER = re.compile(r"\buses they(/them)? pronouns\b|\bgoes by they\b", re.I)
 
+# What a source speaks in: "X said in a statement" ... "The statement added" is X again
+MEDIA = frozenset({"statement", "post", "tweet", "release", "email"})  # a filing, letter or memo is a document source of its own
+_MEDIUM = re.compile(r"\b(" + "|".join(sorted(MEDIA)) + r")\b", re.I)
+
+
+def medium_of(cue_text: str) -> str | None:
+    """The medium a cue names ("said in a statement" -> "statement"), or None."""
+    got = _MEDIUM.search(cue_text)
+    return got.group(1).lower() if got else None
+
+
 MAX_CANDIDATES = 64  # pronoun/definite antecedent candidates: the nearest mentions of the window
 MAX_RECENT_ENTITIES = 256  # entities scanned for a name or description match, latest mentioned first
 MAX_VIEW_MENTIONS = 500  # mentions (and names) of one entity read to type it while resolving
@@ -107,6 +118,7 @@ class Resolver:
         self._names: list[dict[str, None]] = []  # its distinct names, first-seen order
         self._personish: list[bool] = []  # some mention head names a person ("official", "aide")
         self._they: list[bool] = []  # a person the article says uses they/them
+        self._issued: dict[int, tuple[int, set[str]]] = {}  # entity -> (sentence, what it spoke in: "statement")
         self._inside: tuple[int, int] | None = None  # content of the claim whose mention is being resolved
 
     def _new(self, m: Mention, kind: str) -> int:
@@ -181,7 +193,7 @@ class Resolver:
         return Entity(kind=e.kind, names=list(self._names[idx])[:MAX_VIEW_MENTIONS], mentions=e.mentions[:MAX_VIEW_MENTIONS],
                       gender=e.gender, plural=e.plural, description=e.description, titles=set(e.titles))
 
-    def add(self, m: Mention, inside: tuple[int, int] | None = None) -> None:
+    def add(self, m: Mention, inside: tuple[int, int] | None = None, medium: str | None = None) -> None:
         """`inside`: the content of the claim m is the source of. A speaker is not someone named in
         their own reported words ("Mr. Garvey, he said, 'chose the easy option'"), so a pronoun's
         antecedent is never taken from there."""
@@ -189,6 +201,8 @@ class Resolver:
         self._inside = inside
         idx = self._resolve(m)
         self._attach(m, idx)
+        if medium:  # "Ostrava FC said in a statement": a later "The statement said" is Ostrava FC
+            self._issued[idx] = (m.sent, {medium})
 
     def _resolve(self, m: Mention) -> int:
         if m.kind == "person" and m.name:
@@ -308,6 +322,11 @@ class Resolver:
         matches its place: "Ostreli" ~ "Ostrel"). A bare description ("the company", "the
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
+        if m.head in MEDIA and not _modifiers(m):
+            spoke = [(sent, idx) for idx, (sent, media) in self._issued.items()
+                     if m.head in media and 0 <= m.sent - sent <= 6 and self.entities[idx].merged_into is None]
+            if spoke:
+                return max(spoke)[1]
         want = _anaphor_kinds().get(m.head)
         if want is None and m.plural and m.head.endswith("s"):
             want = _anaphor_kinds().get(m.head[:-1])  # "the officials", "the researchers"

@@ -2,7 +2,7 @@
 bodies, resolved in text order (coref.Resolver), then the cataphora and spokesperson passes."""
 from __future__ import annotations
 
-from .coref import Resolver, definite_cataphora, lede_cataphora, spokes_bodies
+from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, spokes_bodies
 from .model import Mention
 from .sources import make_mention, who_antecedent
 
@@ -73,7 +73,7 @@ def _first_use(sents, parsed) -> dict[str, int]:
     return out
 
 
-def resolve_entities(raw, sents, parsed):
+def resolve_entities(raw, sents, parsed, text: str):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
     mentions = claim_mentions + _background_mentions(sents, parsed, taken)
@@ -85,12 +85,15 @@ def resolve_entities(raw, sents, parsed):
         if c.mention is not None:
             c.mention = uniq[(c.mention.start, c.mention.end)]
     inside = {}  # mention span -> the content of its (first) claim
+    media = {}  # mention span -> what its claim was said in ("said in a statement")
     for c in raw:
         if c.mention is not None:
             inside.setdefault((c.mention.start, c.mention.end), c.content)
+            if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]])):
+                media.setdefault((c.mention.start, c.mention.end), medium)
     resolver = Resolver()
     for m in sorted(uniq.values(), key=lambda m: m.start):
-        resolver.add(m, inside.get((m.start, m.end)))
+        resolver.add(m, inside.get((m.start, m.end)), media.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
     definite_cataphora(resolver.entities, _first_use(sents, parsed))

@@ -314,7 +314,8 @@ _ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "
                "investigator", "auditor", "examiner", "regulator", "commander", "surgeon", "engineer", "owner",
                "councillor", "councilor", "senator", "chancellor", "premier", "principal", "dean", "rector",
                "organiser", "campaigner", "activist", "convener", "convenor", "steward", "secretary-general",
-               "president-elect", "ceo", "cfo", "chairperson", "vice-president", "pastor", "priest", "imam"}
+               "president-elect", "ceo", "cfo", "chairperson", "vice-president", "pastor", "priest", "imam",
+               "general"}  # "director general", "secretary general", "attorney general": the head is "general"
 _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
                "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
