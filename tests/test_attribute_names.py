@@ -212,3 +212,18 @@ def test_a_director_general_apposed_to_a_name_is_that_person():
     doc, att = run("The Norvale Environmental Protection Agency published figures on Monday. Its director "
                    "general, Henrik Aas, said the refinery had exceeded its limit.")
     assert _name_of_claim_containing(att, doc, "exceeded its limit") == "Henrik Aas"
+
+
+def test_a_transcript_label_is_the_person_the_text_names_in_full_later():
+    doc, att = run("PREWITT: I will not raise property taxes. Period.\n\n"
+                   "MODERATOR: Commissioner Dale Prewitt, the jail was built for 400 inmates. Is that right?\n\n"
+                   "PREWITT: No, it's not right. The jail will cost $118 million.")
+    names = {source_of(att, c).name for c in attributed(att) if "MODERATOR" not in (c.source_mention.text if c.source_mention else "")}
+    assert names == {"Dale Prewitt"}
+
+
+def test_a_surname_the_parser_calls_an_organisation_is_the_person():
+    doc, att = run("Ostrava FC striker Jarno Velic has been banned for four years. Velic said on Instagram that he "
+                   "had never knowingly taken anything.")
+    assert _name_of_claim_containing(att, doc, "never knowingly") == "Jarno Velic"
+    assert source_of(att, next(c for c in attributed(att) if "never knowingly" in c.content.text)).type == "person"

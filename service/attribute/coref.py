@@ -220,6 +220,8 @@ class Resolver:
             return self._new(m, "person")
         if m.kind in ("org", "gpe") and m.name:
             got = self._named_org(m)
+            if got is None and m.kind == "org" and len(m.name.split()) == 1:
+                got = self._surname(m.name)
             if got is not None:
                 return got
             return self._new(m, m.kind)
@@ -243,6 +245,16 @@ class Resolver:
             if self.entities[idx].kind == "generic" and key in self._keys[idx]:
                 return idx
         return self._new(m, "generic")
+
+    def _surname(self, name: str) -> int | None:
+        """"Velic" labelled an organisation after "Ostrava FC striker Jarno Velic": a lone word that
+        is the surname of a person named before is that person."""
+        key = norm(name)
+        for idx in self._recent_entities():
+            e = self.entities[idx]
+            if e.kind == "person" and any(len(n.split()) >= 2 and norm(n).split()[-1] == key for n in self._names[idx]):
+                return idx
+        return None
 
     def _named_org(self, m: Mention) -> int | None:
         """An earlier organisation or place with the same name, its acronym, or (organisations only)
@@ -568,3 +580,29 @@ def definite_cataphora(entities: list[Entity], first_use: dict[str, int] | None 
                 best = (start, j)
         if best is not None:
             merge(entities, i, best[1])
+
+
+def surname_people(entities: list[Entity]) -> None:
+    """A person known only by a surname ("PREWITT:" labelling a transcript's turns before the
+    moderator names "Commissioner Dale Prewitt", "Mr. Prewitt") is the one person of the article
+    with that full name, wherever the full name comes."""
+    full: dict[str, set[int]] = {}
+    for j, f in enumerate(entities):
+        if f.merged_into is None and f.kind == "person":
+            for n in f.names:
+                toks = norm(n).split()
+                if len(toks) >= 2:
+                    full.setdefault(toks[-1], set()).add(j)
+    for i, e in enumerate(entities):
+        if e.merged_into is not None or e.kind not in ("person", "org", "generic"):
+            continue
+        # its names, or for a transcript label the parser gave no name ("PREWITT") the label itself
+        names = e.names or [m.text for m in e.mentions if m.kind != "pronoun" and m.text.isupper()]
+        if not names or e.kind == "generic" and len(names) < sum(m.kind != "pronoun" for m in e.mentions):
+            continue
+        keys = {tuple(norm(n).split()) for n in names}
+        if any(len(k) != 1 for k in keys) or len(keys) != 1:
+            continue
+        owners = full.get(next(iter(keys))[0], set()) - {i}
+        if len(owners) == 1:
+            merge(entities, i, owners.pop())

@@ -2,7 +2,7 @@
 bodies, resolved in text order (coref.Resolver), then the cataphora and spokesperson passes."""
 from __future__ import annotations
 
-from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, spokes_bodies
+from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, spokes_bodies, surname_people
 from .model import Mention
 from .sources import make_mention, who_antecedent
 
@@ -98,4 +98,5 @@ def resolve_entities(raw, sents, parsed, text: str):
     lede_cataphora(resolver.entities, quoted, [s.paragraph for s in sents])
     definite_cataphora(resolver.entities, _first_use(sents, parsed))
     spokes_bodies(resolver.entities)
+    surname_people(resolver.entities)
     return resolver.entities

@@ -94,7 +94,9 @@ def source_type(e: Entity) -> str:
     anon = words("anonymity")
     named = [m for m in e.mentions if m.kind != "pronoun"]
     heads = {m.head for m in named}
-    if e.kind != "person" and any(a in blob for a in anon):
+    # a named organisation is never anonymous, whatever the phrases around its name say ("a source
+    # close to the club, who asked not to be named" is someone else)
+    if e.kind != "person" and not (e.kind == "org" and e.names) and any(a in blob for a in anon):
         return "anonymous"
     desc = _descriptor_type(e)
     if e.kind in ("person", "org") and desc is not None and e.names:
