@@ -69,3 +69,12 @@ def test_a_record_that_lists_or_cites_is_the_source_a_person_who_lists_is_not():
                   "sailing and chess.")
     assert ("indirect", "three incidents in which guards used force") in got
     assert ("unsourced", "Ms. Rask lists her hobbies as sailing and chess") in got
+
+
+def test_an_intention_keeps_every_coordinated_verb_of_its_infinitive():
+    from tests.attribute_helpers import attributed, run
+
+    _, att = run("She wants to triple the size of the program, grow the volunteer corps and create a new "
+                 "national service reserve.")
+    assert [c.content.text for c in attributed(att)] == [
+        "to triple the size of the program, grow the volunteer corps and create a new national service reserve"]

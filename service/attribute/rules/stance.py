@@ -129,6 +129,11 @@ def _stance_cue_and_args(v, base: int):
             args.append(c)
         elif c.dep_ in ("prt", "neg") or (c.dep_ in ("advmod", "npadvmod") and not args):
             continue
+        elif c.dep_ == "conj" and c.tag_ == "VB" and any(a.dep_ == "xcomp" for a in args) \
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+            # "wants to triple the program, grow the corps and create a reserve": the parser hangs the
+            # bare verbs on "wants", but they continue the infinitive
+            args.append(c)
         else:
             break
     return cue, prep, args
