@@ -5,7 +5,7 @@ dev split (attribution only) from CLAIMTRACE_POLNEAR_DEV, else ../shared/polnear
 shared/ beside the clone; elsewhere clone the public corpus, see eval.runner.POLNEAR_HELP, and set
 CLAIMTRACE_POLNEAR_DEV=PolNeAR/data/dev). The eval itself has no default PolNeAR location. A
 regression fails CI. The fixtures are gated per group: [fixtures.*] bounds the tuned fixtures
-(labelled_blind false, what the thresholds were measured on), [fixtures_blind.*] the blind h-* ones.
+(labelled_blind false, what the thresholds were measured on), [fixtures_blind.*] the blind k-* ones.
 """
 from __future__ import annotations
 
