@@ -1,11 +1,15 @@
 """Batched greedy decoding on a transformers model, rather than `model.generate`: one prefill of the
 prompts' common prefix (the system turn), one batched prefill of the rest, then one forward per
 step for the rows still running. A row leaves the batch as soon as it emits EOS or a stop string,
-and the time budget is checked every step."""
+and the time budget is checked every step.
+
+The pieces (`prefill`, `advance`, `select`, `step`) are shared with hf/scheduler.py, which decodes
+the rows of concurrent calls in one batch: a call alone takes exactly the tensor operations
+`greedy` takes, so its tokens are the same."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 from ...errors import GenerationTimeout
 from ..base import GenParams
@@ -27,6 +31,51 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
         if budget and time.perf_counter() - t0 >= budget:
             raise GenerationTimeout(f"generation exceeded its time budget of {budget:.0f} s")
 
+    with torch.inference_mode():
+        state = drain(prefill(model, ids, pad, prefix_cache))
+        cache, mask, next_pos, logits, stats = state
+        check_time()
+        new_ids: list[list[int]] = [[] for _ in range(n)]
+        stopped = ["length"] * n
+        active = list(range(n))  # original row of each batch row
+        steps, td = 0, time.perf_counter()
+        while True:
+            tokens = logits.argmax(dim=-1).tolist()
+            keep = [b for b, row in enumerate(active) if advance(new_ids[row], stopped, row, tokens[b], params, eos, decode)]
+            if not keep:
+                break
+            if len(keep) < len(active):
+                mask, next_pos = select(cache, mask, next_pos, keep)
+                active = [active[b] for b in keep]
+                tokens = [tokens[b] for b in keep]
+            mask, next_pos, logits = step(model, cache, mask, next_pos, tokens)
+            steps += 1
+            check_time()
+        stats["decode_s"] = time.perf_counter() - td
+        stats["decode_steps"] = steps
+    return new_ids, stopped, stats
+
+
+def drain(gen: Generator[None, None, tuple]) -> tuple:
+    """Run a generator to its end and return its value (a prefill taken in one go)."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as done:
+            return done.value
+
+
+def prefill(model, ids: list[list[int]], pad: int, prefix_cache: PrefixCache | None = None,
+            chunk: int | None = None) -> Generator[None, None, tuple]:
+    """The prefill of `ids`' rows, one forward per `next()`; returns (cache, mask, next_pos, logits of
+    each row's last position, stats). Call inside torch.inference_mode().
+
+    `chunk` None: the shared prefix in one forward, the rows' rests in one batched forward (what
+    `greedy` does). A number: about that many tokens per forward, so a caller can run other work
+    (hf/scheduler.py's decode steps) between the pieces; the KV is the same up to rounding."""
+    import torch
+
+    n = len(ids)
     # the prompts share the chat template's system turn: prefill it once for every row
     shared = 0
     if n > 1:
@@ -46,68 +95,75 @@ def greedy(model, ids: list[list[int]], params: GenParams, t0: float, *, eos: se
         mask[i, shared + width - len(r):] = 1
         positions[i, width - len(r):] = torch.arange(shared, shared + len(r))
     cache = new_cache(model.config)
-    stats = {"prompt_tokens": sum(len(x) for x in ids), "prefill_tokens": shared + sum(len(r) for r in rests)}
+    stats: dict = {"prompt_tokens": sum(len(x) for x in ids), "prefill_tokens": shared + sum(len(r) for r in rests)}
     reused_before = prefix_cache.reused_tokens if prefix_cache is not None else 0
-    with torch.inference_mode():
-        tp = time.perf_counter()
-        if shared and prefix_cache is not None:
-            cache = prefix_cache.prefill(model, ids[0][:shared])
-            if n > 1:
-                cache.batch_repeat_interleave(n)
-        elif shared:
-            prefix = torch.tensor([ids[0][:shared]], dtype=torch.long)
-            model(input_ids=prefix, past_key_values=cache, use_cache=True, logits_to_keep=1)
+    tp = time.perf_counter()
+    if shared and prefix_cache is not None:
+        cache = yield from prefix_cache.prefill_steps(model, ids[0][:shared], chunk)
+        if n > 1:
             cache.batch_repeat_interleave(n)
+    elif shared:
+        for a, b in _pieces(shared, chunk):
+            prefix = torch.tensor([ids[0][a:b]], dtype=torch.long)
+            model(input_ids=prefix, past_key_values=cache, use_cache=True, logits_to_keep=1)
+            yield
+        cache.batch_repeat_interleave(n)
+    # a chunk of the rests is `chunk` tokens over all rows: columns of the padded suffix
+    for a, b in _pieces(width, None if chunk is None else max(1, chunk // n)):
         out = model(
-            input_ids=suffix, attention_mask=mask, position_ids=positions, past_key_values=cache,
-            use_cache=True, logits_to_keep=1,
+            input_ids=suffix[:, a:b], attention_mask=mask[:, : shared + b], position_ids=positions[:, a:b],
+            past_key_values=cache, use_cache=True, logits_to_keep=1,
         )
-        stats["prefill_s"] = time.perf_counter() - tp
-        if prefix_cache is not None:
-            stats["prefix_reused_tokens"] = prefix_cache.reused_tokens - reused_before
-        check_time()
-        new_ids: list[list[int]] = [[] for _ in range(n)]
-        stopped = ["length"] * n
-        active = list(range(n))  # original row of each batch row
-        next_pos = torch.tensor([shared + len(r) for r in rests], dtype=torch.long)
-        logits = out.logits[:, -1, :]
-        steps, td = 0, time.perf_counter()
-        while True:
-            tokens = logits.argmax(dim=-1).tolist()
-            keep = []
-            for b, row in enumerate(active):
-                tok = tokens[b]
-                if tok in eos:
-                    stopped[row] = "eos"
-                    continue
-                new_ids[row].append(tok)
-                if params.stop:
-                    text = decode(new_ids[row])
-                    if any(s in text for s in params.stop):
-                        stopped[row] = "stop"
-                        continue
-                if len(new_ids[row]) >= params.max_new_tokens:
-                    stopped[row] = "length"
-                    continue
-                keep.append(b)
-            if not keep:
-                break
-            if len(keep) < len(active):
-                index = torch.tensor(keep, dtype=torch.long)
-                cache.batch_select_indices(index)
-                mask = mask[index]
-                next_pos = next_pos[index]
-                active = [active[b] for b in keep]
-                tokens = [tokens[b] for b in keep]
-            mask = torch.cat([mask, torch.ones((len(active), 1), dtype=torch.long)], dim=1)
-            out = model(
-                input_ids=torch.tensor(tokens, dtype=torch.long)[:, None], attention_mask=mask,
-                position_ids=next_pos[:, None], past_key_values=cache, use_cache=True,
-            )
-            next_pos = next_pos + 1
-            logits = out.logits[:, -1, :]
-            steps += 1
-            check_time()
-        stats["decode_s"] = time.perf_counter() - td
-        stats["decode_steps"] = steps
-    return new_ids, stopped, stats
+        if b < width:
+            yield
+    stats["prefill_s"] = time.perf_counter() - tp
+    if prefix_cache is not None:
+        stats["prefix_reused_tokens"] = prefix_cache.reused_tokens - reused_before
+    next_pos = torch.tensor([shared + len(r) for r in rests], dtype=torch.long)
+    return cache, mask, next_pos, out.logits[:, -1, :], stats
+
+
+def _pieces(length: int, chunk: int | None) -> list[tuple[int, int]]:
+    """[a, b) ranges covering 0..length, `chunk` long (one range when chunk is None)."""
+    step = length if chunk is None else chunk
+    return [(a, min(a + step, length)) for a in range(0, length, step)]
+
+
+def advance(new: list[int], stopped: list[str], row: int, tok: int, params: GenParams, eos: set[int],
+            decode: Callable[[list[int]], str]) -> bool:
+    """Take `tok` as row `row`'s next token (appended to `new`); False once the row is done, with the
+    reason in stopped[row]."""
+    if tok in eos:
+        stopped[row] = "eos"
+        return False
+    new.append(tok)
+    if params.stop:
+        text = decode(new)
+        if any(s in text for s in params.stop):
+            stopped[row] = "stop"
+            return False
+    if len(new) >= params.max_new_tokens:
+        stopped[row] = "length"
+        return False
+    return True
+
+
+def select(cache, mask, next_pos, keep: list[int]):
+    """Keep only the batch rows `keep` (in place in `cache`); returns the mask and positions to match."""
+    import torch
+
+    index = torch.tensor(keep, dtype=torch.long)
+    cache.batch_select_indices(index)
+    return mask[index], next_pos[index]
+
+
+def step(model, cache, mask, next_pos, tokens: list[int]):
+    """One decode forward: feed each row its token; returns (mask, next positions, next logits)."""
+    import torch
+
+    mask = torch.cat([mask, torch.ones((len(tokens), 1), dtype=torch.long)], dim=1)
+    out = model(
+        input_ids=torch.tensor(tokens, dtype=torch.long)[:, None], attention_mask=mask,
+        position_ids=next_pos[:, None], past_key_values=cache, use_cache=True,
+    )
+    return mask, next_pos + 1, out.logits[:, -1, :]

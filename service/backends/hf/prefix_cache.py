@@ -35,6 +35,19 @@ class PrefixCache:
         """A batch-1 KV cache holding the KV of `tokens`, reusing the kept prefix; keeps a copy for the next call."""
         import torch
 
+        with torch.inference_mode():
+            gen = self.prefill_steps(model, tokens)
+            while True:
+                try:
+                    next(gen)
+                except StopIteration as done:
+                    return done.value
+
+    def prefill_steps(self, model, tokens: list[int], chunk: int | None = None):
+        """`prefill` one forward per `next()` (a generator returning the cache): the tokens after the
+        match in one forward, or `chunk` at a time (hf/scheduler.py runs decode steps in between)."""
+        import torch
+
         from .kv_cache import new_cache
 
         hit = self.match(tokens)
@@ -45,10 +58,13 @@ class PrefixCache:
             self.reused_tokens += hit
         else:
             cache = new_cache(model.config)
-        if hit < len(tokens):
-            rest = torch.tensor([tokens[hit:]], dtype=torch.long)
-            with torch.inference_mode():
-                model(input_ids=rest, position_ids=torch.arange(hit, len(tokens))[None], past_key_values=cache,
-                      use_cache=True, logits_to_keep=1)
+        step = max(1, len(tokens) - hit if chunk is None else chunk)
+        for a in range(hit, len(tokens), step):
+            b = min(a + step, len(tokens))
+            rest = torch.tensor([tokens[a:b]], dtype=torch.long)
+            model(input_ids=rest, position_ids=torch.arange(a, b)[None], past_key_values=cache,
+                  use_cache=True, logits_to_keep=1)
+            if b < len(tokens):
+                yield
         self.tokens, self._cache = list(tokens), copy.deepcopy(cache)
         return cache
