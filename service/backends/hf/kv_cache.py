@@ -94,8 +94,31 @@ def _growing_cache_class():
             if self._len:
                 self._k, self._v = self._k[indices], self._v[indices]
 
+        def merge_rows(self, other) -> None:
+            # zeros, not empty memory, in the padding: masked weights are 0 and 0 * NaN would be NaN
+            n = max(self._len, other._len)
+            cap = -(-(n + 1) // CHUNK) * CHUNK
+            bufs = []
+            for a, b in ((self._k, other._k), (self._v, other._v)):
+                out = torch.zeros((a.shape[0] + b.shape[0], a.shape[1], cap, a.shape[3]), dtype=a.dtype, device=a.device)
+                out[: a.shape[0], :, n - self._len : n].copy_(a[:, :, : self._len])
+                out[a.shape[0] :, :, n - other._len : n].copy_(b[:, :, : other._len])
+                bufs.append(out)
+            self._k, self._v = bufs
+            self._len = n
+
     class GrowingCache(DynamicCache):
         def __init__(self, n_layers: int):
             Cache.__init__(self, layers=[GrowingLayer() for _ in range(n_layers)])
 
+        def batch_merge(self, other) -> None:
+            """Append `other`'s rows to this batch (hf/scheduler.py: concurrent calls decode together).
+
+            The shorter side is left-padded with zeros to the longer length, so every row's positions
+            stay right-aligned as in a batched prefill; the caller pads the attention masks to match
+            (the padding is masked, and explicit position_ids keep each row's RoPE positions)."""
+            for mine, theirs in zip(self.layers, other.layers, strict=True):
+                mine.merge_rows(theirs)  # type: ignore[union-attr] # every layer is a GrowingLayer
+
     return GrowingCache
+
