@@ -26,6 +26,8 @@ class Settings(BaseModel):
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # transformers backend: keep the last prompt prefix's KV (the shared system turn) for the next call
     prefix_cache: bool = True
+    # transformers backend: decode the rows of concurrent requests in one forward per step (hf/scheduler.py)
+    continuous_batching: bool = False
     max_new_tokens: int = Field(220, ge=16, le=2048)
     # attribution engine: "rules" (spaCy rules alone, for A/B runs), "tagger" (the learned CRF alone),
     # "combined" (rules + the tagger's extra claims; see attribute/__init__.py)

@@ -6,7 +6,9 @@ being widened to bf16 (3.1 GB read per token): hf/reencode.py re-encodes Q4_K as
 int4 and the rest as int8 once, hf/meta_load.py maps the result in seconds on later starts, and
 hf/modules.py runs it with `aten._weight_int4pack_mm_for_cpu` / `aten._weight_int8pack_mm`.
 `CLAIMTRACE_QUANT=none` keeps the earlier path: the GGUF dequantized by transformers to
-`CLAIMTRACE_DTYPE` safetensors (hf/convert.py). Generation is hf/decode.py's batched greedy loop.
+`CLAIMTRACE_DTYPE` safetensors (hf/convert.py). Generation is hf/decode.py's batched greedy loop,
+one call at a time; with `CLAIMTRACE_CONTINUOUS_BATCHING=1` hf/scheduler.py decodes the rows of
+concurrent calls together in one forward per step (a call alone gets the same tokens either way).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .hf.decode import greedy
 from .hf.meta_load import load_quantized, model_bytes
 from .hf.prefix_cache import PrefixCache
 from .hf.reencode import QUANT_ARCHS, gguf_arch, quantize_gguf, quantized_dir
+from .hf.scheduler import Scheduler
 from .weights import resolve
 
 __all__ = ["TransformersBackend", "quantized_dir"]
@@ -84,8 +87,11 @@ class TransformersBackend:
         self.load = LoadReport(seconds=time.perf_counter() - t0, source=source, weight_bytes=model_bytes(self.model),
                                loaded_bytes=model_bytes(self.model, per_token=False), path=weights.path)
         self.info = ModelInfo(name=weights.name, backend="transformers", dtype=dtype, sha256=weights.sha256)
-        self._prefix = PrefixCache() if settings.prefix_cache else None  # used under self._lock only
+        # used under self._lock only, or by the scheduler's worker thread only (continuous batching)
+        self._prefix = PrefixCache() if settings.prefix_cache else None
         self._lock = threading.Lock()  # one generate() at a time; torch already uses every core
+        self._scheduler = Scheduler(self.model, eos=self._eos, pad=self.tokenizer.pad_token_id, decode=self._decode,
+                                    prefix_cache=self._prefix) if settings.continuous_batching else None
         log.info("model %s ready in %.2f s (%s)", weights.name, self.load.seconds, source)
 
     def render(self, messages: list[Message], prefix: str = "") -> str:
@@ -119,13 +125,24 @@ class TransformersBackend:
             self._added = got
         return got
 
+    def _decode(self, toks: list[int]) -> str:
+        return self.tokenizer.decode(toks, skip_special_tokens=True)
+
     def _greedy(self, ids: list[list[int]], params: GenParams):
+        if self._scheduler is not None:
+            t0 = time.perf_counter()
+            out = self._scheduler.generate(ids, params, _cancel_check())
+            return (*out, time.perf_counter() - t0)
         with self._lock:
             t0 = time.perf_counter()
-            out = greedy(
-                self.model, ids, params, t0, eos=self._eos, pad=self.tokenizer.pad_token_id,
-                decode=lambda toks: self.tokenizer.decode(toks, skip_special_tokens=True), prefix_cache=self._prefix)
+            out = greedy(self.model, ids, params, t0, eos=self._eos, pad=self.tokenizer.pad_token_id,
+                         decode=self._decode, prefix_cache=self._prefix)
             return (*out, time.perf_counter() - t0)
+
+    def close(self) -> None:
+        """Stop the decode worker (continuous batching); calls still waiting fail."""
+        if self._scheduler is not None:
+            self._scheduler.close()
 
     def generate_ids(self, prompts: list[list[Message]], params: GenParams) -> list[list[int]]:
         """The new token ids generate() would decode into text (bench/greedy_check.py pins them)."""
@@ -153,3 +170,11 @@ class TransformersBackend:
                 )
             )
         return results
+
+
+def _cancel_check():
+    """True once the calling request's client went away (the API cancels its `service.deadline`)."""
+    from ..deadline import current
+
+    deadline = current()
+    return (lambda: deadline.cancelled) if deadline is not None else None
