@@ -78,3 +78,11 @@ def test_an_intention_keeps_every_coordinated_verb_of_its_infinitive():
                  "national service reserve.")
     assert [c.content.text for c in attributed(att)] == [
         "to triple the size of the program, grow the volunteer corps and create a new national service reserve"]
+
+
+def test_a_report_the_parser_reads_as_an_adverbial_clause_is_still_reported():
+    from tests.attribute_helpers import attributed, run
+
+    # "after the convention he would ..." parses as an unmarked adverbial clause of "said"
+    _, att = run("Trump said after the convention he would not accept the senator's endorsement if it were offered.")
+    assert [c.content.text for c in attributed(att)] == ["he would not accept the senator's endorsement if it were offered"]

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from ..cues import cue_span
 from ..model import Mention, RawClaim
+from ..parse import FINITE_TAGS
 from ..quotes import fix_open_mark, kind_of, snap, trim
 from ..sources import make_mention
 
@@ -96,7 +97,19 @@ class Verb:
                   and not any(m.dep_ == "mark" and m.lower_ in _ADVERBIAL_MARKS for m in c.children)]
         if len(ccomps) > 1 and any(c.i > v.i for c in ccomps):
             ccomps = [c for c in ccomps if c.i > v.i]
-        return ccomps or _clause_on_frame_noun(v)
+        return ccomps or _clause_on_frame_noun(v) or _unmarked_clause(v)
+
+
+def _unmarked_clause(v) -> list:
+    """"Trump said after the convention he would not accept ...": the parser reads "after the
+    convention he would ..." as an adverbial clause; a clause after the verb with its own subject,
+    a finite verb and no subordinating word is what was said."""
+    for c in v.children:
+        if c.dep_ == "advcl" and c.i > v.i and not any(m.dep_ == "mark" for m in c.children) \
+                and any(k.dep_ == "nsubj" and k.i < c.i for k in c.children) \
+                and (c.tag_ in FINITE_TAGS or any(k.dep_ == "aux" and k.tag_ in FINITE_TAGS for k in c.children)):
+            return [c]
+    return []
 
 
 _ADVERBIAL_MARKS = {"after", "before", "because", "since", "while", "although", "though", "until", "once", "unless"}

@@ -58,7 +58,10 @@ def clause_complement(verb: Verb, confidence: float):
             # "said it was X but had no power to ..." (same reported subject), "says she
             # hopes to win, but she knows that ..." (a pronoun carries the report on)
             last = cj.right_edge.i
-    return reported(verb, verb.s.span_of(sd[c.left_edge.i : last + 1]), "ccomp", confidence)
+    first = c.left_edge.i
+    if c.dep_ == "advcl":  # an unmarked clause read as adverbial: what was said starts at its subject
+        first = next(k.left_edge.i for k in c.children if k.dep_ == "nsubj")
+    return reported(verb, verb.s.span_of(sd[first : last + 1]), "ccomp", confidence)
 
 
 def parenthetical(verb: Verb, confidence: float):
