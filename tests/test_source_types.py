@@ -36,3 +36,11 @@ def test_the_reporter_is_the_one_reporter_source():
     _, att = run("The bridge carries 40,000 vehicles a day. It opened in 1962.")
     assert {s.type for s in att.sources} == {"reporter"}
     assert all(c.kind == "unsourced" for c in att.claims)
+
+
+def test_a_security_service_is_intelligence():
+    from service.attribute.source_types import name_type
+
+    assert name_type("Kestrian Security Service") == "intelligence"
+    assert name_type("the Secret Service") == "intelligence"
+    assert name_type("Estrel News Service") == "media"

@@ -54,8 +54,8 @@ def name_type(name: str) -> str:
     low = name.lower().replace("’s", "").replace("'s", "").strip()
     low = re.sub(r"^the\s+", "", low)
     toks = set(_tokens(low))
-    if "intelligence" in toks or toks & set(_INTEL):
-        return "intelligence"
+    if "intelligence" in toks or toks & set(_INTEL) or re.search(r"\b(security|secret)\s+service\b", low):
+        return "intelligence"  # "Kestrian Security Service": the domestic intelligence agency's usual name
     if re.search(r"\b(press|news)\s+(agency|service)\b", low):
         return "media"
     if _media_name(low):
