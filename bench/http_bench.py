@@ -83,11 +83,16 @@ def post(url: str, text: str, timeout: float = 900) -> tuple[float, int, dict]:
 
 
 def http_bench(texts: dict[str, str], env: dict, runs: int, workdir: Path, quick: bool, concurrency: bool = True,
-               name: str = "serve") -> dict:
+               name: str = "serve", only_concurrency: bool = False) -> dict:
     out: dict = {}
     server = Server(env, workdir / f"{name}.log")
     try:
         out["warm_start_s"] = server.wait_ready(120 if quick else 300)
+        if only_concurrency:  # one warm-up request (first-use loading), then only the 4-client figure
+            post(server.url, next(iter(texts.values())) + "\n" * 11)
+            out["concurrency"] = _four_clients(server, texts)
+            out["peak_rss_mb"] = server.peak_rss_mb()
+            return out
         per = {}
         for name, text in texts.items():
             rows = []

@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-transformers", action="store_true", help="no raw transformers worker (its ratios are left out)")
     ap.add_argument("--skip-http", action="store_true", help="no server: only the raw runtimes and the bandwidth limit")
     ap.add_argument("--e2e-llamacpp", action="store_true", help="also serve with CLAIMTRACE_BACKEND=llamacpp over HTTP")
+    ap.add_argument("--concurrency-only", action="store_true",
+                    help="over HTTP only the 4-client figure (after one warm-up request); with --skip-transformers --skip-llamacpp")
     ap.add_argument("--cold", action="store_true", help="also time a cold start (re-encodes the GGUF, ~1-2 min)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     if not args.skip_http:
-        report["http"] = http_bench(texts, env, runs, workdir, args.quick)
+        report["http"] = http_bench(texts, env, runs, workdir, args.quick, only_concurrency=args.concurrency_only)
     if args.e2e_llamacpp and not args.quick:
         report["http_llamacpp"] = http_bench(texts, {**env, "CLAIMTRACE_BACKEND": "llamacpp"}, runs, workdir, False,
                                              concurrency=False, name="serve-llamacpp")
