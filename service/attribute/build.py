@@ -84,8 +84,6 @@ def build_attribution(text, raw, unsourced, entities, warnings) -> Attribution:
     return Attribution(claims=claims, sources=sources, warnings=warnings)
 
 
-
-
 # a trailing time is when, not which ("a filing with the exchange on Wednesday")
 _WHEN = re.compile(r"(?:\s+(?:published|released|issued|filed|conducted|sent|seen))?\s+(?:on|last|this|earlier this|late last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                    r"week|month|year|spring|summer|autumn|fall|winter)$", re.I)

@@ -118,7 +118,7 @@ class Resolver:
         self._names: list[dict[str, None]] = []  # its distinct names, first-seen order
         self._personish: list[bool] = []  # some mention head names a person ("official", "aide")
         self._they: list[bool] = []  # a person the article says uses they/them
-        self._issued: dict[int, tuple[int, set[str]]] = {}  # entity -> (sentence, what it spoke in: "statement")
+        self._issued: dict[int, tuple[int, str]] = {}  # entity -> (sentence, what it last spoke in: "statement")
         self._inside: tuple[int, int] | None = None  # content of the claim whose mention is being resolved
 
     def _new(self, m: Mention, kind: str) -> int:
@@ -202,7 +202,7 @@ class Resolver:
         idx = self._resolve(m)
         self._attach(m, idx)
         if medium:  # "Ostrava FC said in a statement": a later "The statement said" is Ostrava FC
-            self._issued[idx] = (m.sent, {medium})
+            self._issued[idx] = (m.sent, medium)
 
     def _resolve(self, m: Mention) -> int:
         if m.kind == "person" and m.name:
@@ -335,8 +335,8 @@ class Resolver:
         minister") may also take the nearest compatible entity — but a modified one ("the city's
         mayor", "the national statistics office") names someone new when nothing earlier matches."""
         if m.head in MEDIA and not _modifiers(m):
-            spoke = [(sent, idx) for idx, (sent, media) in self._issued.items()
-                     if m.head in media and 0 <= m.sent - sent <= 6 and self.entities[idx].merged_into is None]
+            spoke = [(sent, idx) for idx, (sent, medium) in self._issued.items()
+                     if m.head == medium and 0 <= m.sent - sent <= 6 and self.entities[idx].merged_into is None]
             if spoke:
                 return max(spoke)[1]
         want = _anaphor_kinds().get(m.head)

@@ -14,11 +14,9 @@ represents about 70 percent of the staff, said ..." (`source_asides`).
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
-from .cues import is_cue_verb
+from .cues import is_cue_verb, stance_class
 from .intervals import Spans
-from .lexicon import pairs
 from .model import RawClaim
 from .parse import FINITE_TAGS
 
@@ -95,11 +93,6 @@ def reporter_tails(raw: list[RawClaim], sents, parsed, text: str, regions) -> tu
     return out, [t for t in tails if not taken.overlaps(*t)]
 
 
-@lru_cache(maxsize=1)
-def _stance_lemmas() -> frozenset[str]:
-    return frozenset(w for _, w in pairs("stance_verbs"))
-
-
 def _aside_spans(sd, base: int, lo: int, hi: int, regions) -> list[tuple[int, int]]:
     """Non-restrictive relative clauses (after a comma, with a finite verb) inside the source phrase
     spanning [lo, hi) of sentence sd: "..., which represents ...", "..., where the only branch is ..."."""
@@ -109,7 +102,7 @@ def _aside_spans(sd, base: int, lo: int, hi: int, regions) -> list[tuple[int, in
             continue
         first, last = t.left_edge.i, t.right_edge.i
         if first == 0 or sd[first - 1].text != "," or last - first < 3 or is_cue_verb(t) \
-                or t.lemma_.lower() in _stance_lemmas():  # "..., who expects inflation to ease": a belief of theirs
+                or stance_class(t.lemma_.lower()):  # "..., who expects inflation to ease": a belief of theirs
             continue
         if sd[first].lower_ not in ("which", "who", "where", "whose", "whom"):
             continue
