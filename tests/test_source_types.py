@@ -44,3 +44,14 @@ def test_a_security_service_is_intelligence():
     assert name_type("Kestrian Security Service") == "intelligence"
     assert name_type("the Secret Service") == "intelligence"
     assert name_type("Estrel News Service") == "media"
+
+
+def test_a_named_club_is_not_anonymous_because_an_anonymous_source_speaks_of_it():
+    from tests.attribute_helpers import attributed, run, source_of
+
+    doc, att = run("Ostrava FC said in a statement that it was shocked by the ruling. A source close to the club, "
+                   "who asked not to be named, said the club had been negotiating a sale. The club said it would "
+                   "support the player's appeal.")
+    c = next(c for c in attributed(att) if "shocked" in c.content.text)
+    assert source_of(att, c).name == "Ostrava FC"
+    assert source_of(att, c).type == "organization"
