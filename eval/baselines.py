@@ -111,7 +111,7 @@ def run(gold, names=tuple(BASELINES)) -> dict[str, dict]:
             for k in names}
 
 
-def explain(run_dir: Path) -> dict[str, dict[str, int]]:
+def explain(run_dir: Path, exclude_prefixes: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
     """Why each must_attribute item of a run (its responses.jsonl) was missed, per fixture group:
 
     - engine: no claim of the response carries the fact (attribution found nothing to summarize);
@@ -121,10 +121,12 @@ def explain(run_dir: Path) -> dict[str, dict[str, int]]:
     - model dropped: a sentence cites the claim but the fact's words are not in it."""
     from .matching import phrase_in
 
-    gold = {g.id: g for g in load_fixtures()}
+    rows = [json.loads(line) for line in (run_dir / "responses.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    # only the fixtures the run scored (never a fixture folder's other files: a held-out set may be in it)
+    ids = sorted({r["article"] for r in rows if not any(r["article"].startswith(x) for x in exclude_prefixes)})
+    gold = {g.id: g for g in load_fixtures(only=ids)} if ids else {}
     out: dict[str, dict[str, int]] = {}
-    for line in (run_dir / "responses.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in rows:
         art, resp = gold.get(row["article"]), row.get("response")
         if art is None or not resp or art.summary is None:
             continue
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--explain", type=Path, metavar="RUN_DIR", help="classify a model run's must_attribute misses")
     args = ap.parse_args(argv)
     if args.explain:
-        for group, counts in sorted(explain(args.explain).items()):
+        for group, counts in sorted(explain(args.explain, tuple(args.exclude_prefix)).items()):
             print(f"{group}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
         return 0
     only = args.only

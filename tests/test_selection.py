@@ -202,3 +202,16 @@ def test_a_note_about_the_article_is_never_summary_material():
         Claim(id="c2", kind="unsourced", content=Span.of(text, news, len(text) - 1), source_id="s1", confidence=0.8),
     ], sources=[Source(id="s1", name="the reporter", type="reporter")], warnings=[])
     assert [s.claim.id for s in score_claims(ingest(text=text), att)] == ["c2"]
+
+
+def test_explain_loads_only_the_fixtures_the_run_scored(tmp_path, monkeypatch):
+    import json
+
+    from eval import baselines
+
+    asked = []
+    monkeypatch.setattr(baselines, "load_fixtures", lambda only=None: asked.append(only) or [])
+    rows = [{"article": "nk-workers-russia", "response": {}}, {"article": "m-held-out", "response": {}}]
+    (tmp_path / "responses.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    baselines.explain(tmp_path, ("m-",))
+    assert asked == [["nk-workers-russia"]]  # a fixture folder's other files (a held-out set) are never opened
