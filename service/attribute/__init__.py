@@ -22,7 +22,7 @@ from .learned import combine, tagger_claims
 from .model import RawClaim
 from .parse import parse_sentences
 from .resolve import resolve_entities
-from .tails import reporter_tails, source_asides
+from .tails import refusal_heads, reporter_tails, source_asides
 from .unsourced import unsourced_spans
 
 __all__ = ["MAX_CLAIMS", "MAX_WARNINGS", "REPORTER", "Attribution", "RuleStage", "attribute", "rule_stage"]
@@ -57,7 +57,8 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
     raw, tails = reporter_tails(raw, st.sents, st.parsed, text, st.regions)
     entities = resolve_entities(raw, st.sents, st.parsed, text)
     unsourced = sorted(unsourced_spans(raw, st.sents, st.parsed, text, st.regions) + tails
-                       + source_asides(raw, st.sents, st.parsed, st.regions))
+                       + source_asides(raw, st.sents, st.parsed, st.regions)
+                       + refusal_heads(raw, st.sents, st.parsed, st.regions))
     return build_attribution(text, raw, unsourced, entities, warnings)
 
 

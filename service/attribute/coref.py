@@ -98,6 +98,12 @@ def _person_head(head: str) -> bool:
     return _anaphor_kinds().get(head) == "person" or head in _PERSON_HEADS
 
 
+@lru_cache(maxsize=1)
+def _people_heads() -> frozenset[str]:
+    """Source nouns that name people ("scientist", "resident"): source_nouns rows typed person."""
+    return frozenset(lemma for kind, lemma in pairs("source_nouns") if kind == "person")
+
+
 _PERSON_HEADS = {"official", "spokesman", "spokeswoman", "aide", "lawyer", "analyst", "expert", "source", "person", "man", "woman", "diplomat"}
 
 
@@ -339,6 +345,13 @@ class Resolver:
                      if m.head == medium and 0 <= m.sent - sent <= 6 and self.entities[idx].merged_into is None]
             if spoke:
                 return max(spoke)[1]
+        if m.head == "team" and not _modifiers(m):
+            # "Scientists working on the mission believe ... The team says ...": a research or
+            # rescue team is the group of people just named
+            for mm, idx in self._candidates(m, 3):
+                e = self.entities[idx]
+                if e.kind == "generic" and e.plural and (self._personish[idx] or mm.head in _people_heads()):
+                    return idx
         want = _anaphor_kinds().get(m.head)
         if want is None and m.plural and m.head.endswith("s"):
             want = _anaphor_kinds().get(m.head[:-1])  # "the officials", "the researchers"
@@ -369,8 +382,8 @@ class Resolver:
             if ((want == "person") == self._person_like(idx) or want == "org" and self._thing_like(idx)) \
                     and (own or _compatible(m.head, self._view(idx))):
                 return idx
-        if want is None or mods:
-            return None
+        if want is None or mods or m.text.split()[0].lower() in _POSSESSIVE_DETS:
+            return None  # "our chairman", "her son": someone related to the nearest person, never them
         for mm, idx in self._candidates(m, 3):
             e = self.entities[idx]
             if self._number_clash(m, e):
@@ -382,6 +395,7 @@ class Resolver:
         return None
 
 
+_POSSESSIVE_DETS = {"his", "her", "its", "their", "our", "my", "your"}
 _DETS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"}
 _CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization": "org", "media": "org",
                  "document": "document", "person": "person"}
@@ -567,6 +581,9 @@ def definite_cataphora(entities: list[Entity], first_use: dict[str, int] | None 
         if first_use is not None and first_use.get(first.head, first.start) < first.start:
             continue
         mods = _modifiers(first)  # "the port authority": every modifier must be in the name too
+        if _anaphor_kinds().get(first.head) == "person":
+            _role_cataphora(entities, i, first)
+            continue
         if _anaphor_kinds().get(first.head) != "org":
             continue
         best: tuple[int, int] | None = None
@@ -580,6 +597,25 @@ def definite_cataphora(entities: list[Entity], first_use: dict[str, int] | None 
                 best = (start, j)
         if best is not None:
             merge(entities, i, best[1])
+
+
+def _roles(f: Entity) -> set[str]:
+    out = {t.lower().rstrip(".") for t in f.titles}
+    for m in f.mentions:
+        out.update(m.role_heads)
+        if m.description_head:
+            out.add(m.description_head)
+    return out
+
+
+def _role_cataphora(entities: list[Entity], i: int, first: Mention) -> None:
+    """"Our chairman has already said ..." before the story names "Marrowfield chairman Piet Varga":
+    a role description that found no one earlier is the one person named later in that role.
+    Two people in the role leave it alone."""
+    later = [j for j, f in enumerate(entities) if j != i and f.merged_into is None and f.kind == "person"
+             and f.names and first.head in _roles(f)]
+    if len(later) == 1 and min(m.start for m in entities[later[0]].mentions) > first.start:
+        merge(entities, i, later[0])
 
 
 def surname_people(entities: list[Entity]) -> None:

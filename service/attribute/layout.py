@@ -21,6 +21,7 @@ from .intervals import Spans
 from .lexicon import words
 from .model import RawClaim
 from .quotes import kind_of, trim
+from .sources import issuer as _issuer
 from .sources import make_mention
 
 _LABEL = re.compile(r"^[\"“'‘]?\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+\S")
@@ -143,6 +144,9 @@ def _reported_by_other(sd, base: int, lo: int, j: int, raw):
             continue  # "the voters agree with me": the speaker's own claim about them
         if v.dep_ in ("ROOT", "parataxis") or v.dep_ == "conj" and v.head.dep_ == "ROOT":
             return c
+        issuer = _issuer(v) if v.dep_ == "acl" else None
+        if issuer is not None and issuer.dep_ == "ROOT":
+            return c  # "The association put out a statement saying ...": the association's claim
     return None
 
 

@@ -27,7 +27,7 @@ RECORD_VERBS = {"list", "show", "include", "cite"}
 # ("saw a rise", "knows the area", "addressed the crowd")
 OBJECT_NOT_STANCE = {"see", "know", "feel", "understand", "realize", "recognize", "accept", "address", "target",
                      "ignore", "thank", "credit", "cast", "frame", "quote", "chant", "shout", "yell", "vote",
-                     "rule", "decide", "reject", "dispute", "oppose"}
+                     "rule", "decide", "reject", "dispute", "oppose", "recall"}  # "recalled 80,000 cars"
 # Verbs whose infinitive is an act, not words: "voted 5-2 to close", "decided to appeal"
 ACT_WITH_INFINITIVE = {"vote", "decide"}
 # A refusal or a silence carries no proposition: "declined to comment on the report", "did not

@@ -2,8 +2,11 @@
 bodies, resolved in text order (coref.Resolver), then the cataphora and spokesperson passes."""
 from __future__ import annotations
 
+import re
+
 from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, spokes_bodies, surname_people
 from .model import Mention
+from .sources import org_suffixed
 from .sources import make_mention, who_antecedent
 
 
@@ -15,11 +18,15 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
         for ent in sd.ents:
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
+            elif org_suffixed(ent):
+                # "the Vessaran Space Agency's Corvid mission", labelled a facility: a body's name,
+                # what a later "the agency" points to
+                heads.add(ent.root.i)
         for t in sd:
             # a described body as a subject ("The ministry declined to comment") is what a later
             # "It said ..." points back to, though it made no claim itself
-            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t):
-                heads.add(t.i)
+            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t) and not _quoted(sd, t):
+                heads.add(t.i)  # (not one inside a quotation: "what a small agency can do" is no antecedent)
             # a name the small NER model missed, as a subject ("Wealdshire Police have arrested
             # ..., the force said"): the body "the force" points back to
             # (a multi-word name: a lone capitalised word may just open the sentence)
@@ -48,6 +55,22 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
     return out
 
 
+_QUOTES = {'"', "“", "”"}
+
+
+def _quoted(sd, t) -> bool:
+    """Is token t inside a quotation opened earlier in its sentence?"""
+    opened = False
+    for x in sd[: t.i]:
+        if x.text in ("“",):
+            opened = True
+        elif x.text == "”":
+            opened = False
+        elif x.text == '"':
+            opened = not opened
+    return opened
+
+
 def _authored_document(t) -> bool:
     from .source_types import AUTHOR_WORDS, document_heads
 
@@ -73,6 +96,18 @@ def _first_use(sents, parsed) -> dict[str, int]:
     return out
 
 
+_IN_MEDIUM = re.compile(r"^\W*in an? (?:[\w’'-]+ ){0,3}?(statement|post|tweet|release|email)\b", re.I)
+
+
+def _opening_medium(text: str, start: int, mention_start: int) -> str | None:
+    """"In a statement read to the court, the chief executive said ...": the sentence opens with
+    the medium the speaker used, so a later "the statement said" is that speaker."""
+    if mention_start <= start:
+        return None
+    got = _IN_MEDIUM.search(text[start:mention_start])
+    return got.group(1).lower() if got else None
+
+
 def resolve_entities(raw, sents, parsed, text: str):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
@@ -89,7 +124,7 @@ def resolve_entities(raw, sents, parsed, text: str):
     for c in raw:
         if c.mention is not None:
             inside.setdefault((c.mention.start, c.mention.end), c.content)
-            if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]])):
+            if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]]) or _opening_medium(text, sents[c.sent].start, c.mention.start)):
                 media.setdefault((c.mention.start, c.mention.end), medium)
     resolver = Resolver()
     for m in sorted(uniq.values(), key=lambda m: m.start):

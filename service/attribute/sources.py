@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..ingest import title_case
+from .cues import agentive
 from .lexicon import gendered_titles, pronoun_words, title_words, words
 from .model import Mention
 
@@ -38,9 +39,12 @@ def subject_of(v):
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+        if len(subjects) > 1:
+            # "Q: Kestrel's manager, Bram Oduya, said ...": a transcript's label parsed as a second subject
+            subjects = [c for c in subjects if not _label(c)] or subjects
+        if subjects:
+            return subjects[0]
         if tok is v and v.dep_ != "xcomp" and any(c.dep_ == "nsubjpass" for c in v.children):
             return None  # "staff had been told not to ...": the hearer is the subject, the speaker unknown
         if tok is not v or v.dep_ in ("xcomp",):
@@ -50,7 +54,10 @@ def subject_of(v):
         if tok.dep_ == "relcl":  # "officials, who said ..." -> the noun the clause modifies
             return who_antecedent(tok)
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            return None
+            by = issuer(tok)
+            return subject_of(by) if by is not None and not adjunct else None
+        if tok is v and tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in v.children):
+            return None  # "Schools are open but have been told to ...": the shared subject is the hearer
         if tok.dep_ in ("conj", "xcomp", "advcl", "oprd", "pcomp") and tok.head is not tok:
             adjunct = adjunct or tok.dep_ in ("advcl", "pcomp")
             tok = tok.head
@@ -59,6 +66,31 @@ def subject_of(v):
             continue
         return None
     return None
+
+
+# Messages a body puts out: "The ministry issued a statement saying ...", "posted a message saying".
+_ISSUED = frozenset({"statement", "post", "tweet", "release", "email", "message", "letter", "note", "notice",
+                     "memo", "announcement", "video", "communique", "communiqué", "bulletin"})
+
+
+def issuer(acl):
+    """The verb whose subject put out the message a reporting participle hangs on, or None:
+    "X issued a statement saying ...", and the parser's "put out a statement during the match
+    saying ..." where the participle lands on the noun after the message."""
+    n = acl.head
+    if n.lemma_.lower() in _ISSUED and n.dep_ == "dobj":
+        return n.head
+    if n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.head.pos_ == "VERB":
+        v = n.head.head
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in _ISSUED and c.i < n.i for c in v.children):
+            return v
+    return None
+
+
+def _label(t) -> bool:
+    """A speaker label opening its sentence ("Q:", "SMITH:")."""
+    doc = t.doc
+    return t.i + 1 < len(doc) and doc[t.i + 1].text == ":" and t.left_edge.i == t.sent.start
 
 
 def who_antecedent(rel):
@@ -111,13 +143,19 @@ def _np_bounds(h):
     """[start, end) token indices of the mention headed by h, cut before appositions/clauses."""
     left = h.left_edge.i
     right = h.i
+    kept = None
     for c in h.children:
         if c.i > h.i:
+            if c.dep_ == "acl" and _says_who(h, c, right):
+                kept = c
+                right = c.right_edge.i
+                continue
             if c.dep_ in _CUT_DEPS:
                 break
             right = max(right, c.right_edge.i)
     # a clause on a noun inside the phrase ends it too: "carers at Larchfield, who asked ..."
-    nested = [t.i for t in h.doc[h.i + 1 : right + 1] if t.dep_ in ("relcl", "appos", "acl") and t.i > h.i]
+    nested = [t.i for t in h.doc[h.i + 1 : right + 1] if t.dep_ in ("relcl", "appos", "acl") and t.i > h.i
+              and t is not kept and not (kept is not None and kept.i <= t.i <= kept.right_edge.i and t.dep_ != "relcl")]
     if nested:
         right = min(right, min(h.doc[i].left_edge.i for i in nested) - 1)
     doc = h.doc
@@ -126,6 +164,20 @@ def _np_bounds(h):
     while left < right and doc[left].is_punct:
         left += 1
     return left, right + 1
+
+
+_ANON_VERBS = {"speak", "decline", "ask", "request", "insist", "refuse"}
+
+
+def _says_who(h, acl, right: int) -> bool:
+    """"Scientists working on the agency's Corvid mission said ...": a participle right after a
+    common-noun subject tells which scientists, so it belongs to the source's name. Not a clause
+    after a comma, not past the verb, and not the anonymity formula ("officials speaking on
+    condition of anonymity"), which types the source rather than names it."""
+    doc = h.doc
+    return h.pos_ == "NOUN" and h.dep_ in SUBJ_DEPS and acl.tag_ in ("VBG", "VBN") and acl.i == right + 1 \
+        and acl.right_edge.i < h.head.i and acl.right_edge.i - acl.i < 9 and acl.lemma_.lower() not in _ANON_VERBS \
+        and not any(t.lower_ in ("anonymity", "condition", ",") for t in doc[acl.i : acl.right_edge.i + 1])
 
 
 def _entity_at(h):
@@ -159,7 +211,7 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             titles.append(t.lower_)
     if low in PRONOUNS and h.pos_ == "PRON":
         kind = "pronoun"
-    elif ent is not None and ent.label_ == "PERSON" and not _org_suffixed(ent):
+    elif ent is not None and ent.label_ == "PERSON" and not org_suffixed(ent):
         kind = "person"
         name = _strip_titles(ent)
     elif ent is not None and ent.label_ == "PERSON":
@@ -209,21 +261,26 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             description = d
             description_head = c.lemma_.lower() if c.pos_ == "NOUN" else None
             break
+    if kind == "person" and h.pos_ == "PROPN" and description_head in _BODY_NOUNS | _FIRM_NOUNS \
+            and not any(t.lower_ in HONORIFICS for t in span):
+        kind = "org"  # "Orbital Lens, the satellite imaging company whose ...": NER said person; the article says what it is
     if kind == "generic" and h.pos_ == "NOUN":
         # "the union's president, Dana Whitcombe": a role noun with its holder's name in apposition
         # is that person; the role becomes the description
         ap = next((c for c in h.children if c.dep_ == "appos"), None)
         ap_ent = _entity_at(ap) if ap is not None else None
-        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.label_ in ("ORG", "PERSON") \
-                and (ap_ent.label_ == "ORG" or _org_suffixed(ap_ent)) \
-                and h.lemma_.lower() in _BODY_NOUNS | COMPANY_ROLES and ap_ent.root.i == ap.i:
+        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.root.i == ap.i \
+                and (ap_ent.label_ in ("ORG", "PERSON") and (ap_ent.label_ == "ORG" or org_suffixed(ap_ent))
+                     and h.lemma_.lower() in _BODY_NOUNS | COMPANY_ROLES
+                     or h.lemma_.lower() in _OUTLET_NOUNS and ap_ent.label_ not in ("DATE", "TIME", "GPE", "LOC")):
             # "Morvania's counterintelligence agency, the State Protection Bureau": the body's name
             kind = "org"
             name = _strip_det(ap_ent.text)
             description, description_head = span.text, h.lemma_.lower()
         elif ap is not None and ap.pos_ == "PROPN" and _person_name_entity(ap_ent, doc[ap.left_edge.i : ap.i + 1]) \
                 and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN") \
-                and 2 <= ap.i - ap.left_edge.i + 1 <= 4 and h.lemma_.lower() in _ROLE_NOUNS:
+                and 2 <= ap.i - ap.left_edge.i + 1 <= 4 \
+                and (h.lemma_.lower() in _ROLE_NOUNS or _person_noun(h, ap_ent)):
             kind = "person"
             name = doc[ap.left_edge.i : ap.i + 1].text
             description, description_head = span.text, h.lemma_.lower()
@@ -262,7 +319,7 @@ def org_suffixes() -> frozenset[str]:
     return words("org_suffixes")
 
 
-def _org_suffixed(ent) -> bool:
+def org_suffixed(ent) -> bool:
     toks = [t for t in ent if not t.is_punct and t.lower_ not in ("'s", "’s")]
     return len(toks) >= 2 and toks[-1].lower_ in org_suffixes()
 
@@ -275,6 +332,15 @@ def _person_name_entity(ent, span) -> bool:
         return True
     return ent.label_ in ("ORG", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "WORK_OF_ART") \
         and not any(t.lower_ in _ORG_WORDS for t in span) and span[-1].lower_ not in org_suffixes()
+
+
+def _person_noun(h, ent) -> bool:
+    """"Her son, Lucien Ferrant," / "The restorer Geert Halloran": beyond the role nouns, a kinship
+    noun or an agent noun ("cellist", "restorer") with a name NER calls a person names that person."""
+    lemma = h.lemma_.lower()
+    if lemma in _KIN_NOUNS:
+        return True
+    return ent is not None and ent.label_ == "PERSON" and agentive(h)
 
 
 def _strip_titles(ent) -> str:
@@ -319,9 +385,23 @@ _ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "
 _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
                "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
+# Kin and close relations an apposed name identifies ("Her son, Lucien Ferrant,"): obituaries and
+# human-interest stories quote them, and they end in no agent suffix.
+_KIN_NOUNS = {"son", "daughter", "wife", "husband", "mother", "father", "brother", "sister", "widow", "widower",
+              "partner", "friend", "niece", "nephew", "cousin", "grandson", "granddaughter", "grandmother",
+              "grandfather", "uncle", "aunt", "relative", "fiancé", "fiancée", "fiance", "fiancee", "girlfriend",
+              "boyfriend", "stepson", "stepdaughter", "child", "neighbour", "neighbor", "colleague"}
 # What a company is to a thing it runs: "The mine's operator, Valcor Metals", "the plant's owner".
 COMPANY_ROLES = {"operator", "maker", "manufacturer", "developer", "provider", "supplier", "carrier", "lender",
                   "insurer", "publisher", "employer", "contractor", "subsidiary", "parent", "owner", "builder"}
+# News outlets, whose names NER reads as works or people: "The student newspaper, The Northmere
+# Lantern,", "Karvonian state television, KTV-1,".
+_OUTLET_NOUNS = {"newspaper", "paper", "daily", "weekly", "television", "broadcaster", "channel", "station",
+                 "network", "website", "outlet", "magazine", "tabloid", "radio", "agency", "service"}
+# What only a body is (a person can be an "owner", "developer" or "publisher"): "Orbital Lens, the
+# satellite imaging company", "Kelso, the carmaker".
+_FIRM_NOUNS = {"maker", "manufacturer", "supplier", "lender", "insurer", "subsidiary",
+               "carmaker", "airline", "retailer", "startup", "conglomerate", "utility", "charity", "watchdog"}
 # Spokespeople speak for their body: "A Chirp spokesman", "a spokeswoman for Kolt Breweries",
 # "the ministry's spokesman".
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "mouthpiece"}

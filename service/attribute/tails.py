@@ -130,3 +130,28 @@ def source_asides(raw: list[RawClaim], sents, parsed, regions) -> list[tuple[int
             if not (c.content[0] < span[1] and span[0] < c.content[1]):
                 out.add(span)
     return sorted(out)
+
+
+def refusal_heads(raw: list[RawClaim], sents, parsed, regions) -> list[tuple[int, int]]:
+    """"Valcor declined to comment on the report, saying it had not received a copy.": the refusal
+    is the reporter's fact (a refusal carries no proposition); only what follows "saying" is the
+    company's claim. The part before the comma becomes an unsourced span."""
+    out: set[tuple[int, int]] = set()
+    for c in raw:
+        if c.cue is None or c.sent >= len(sents):
+            continue
+        s, sd = sents[c.sent], parsed[c.sent]
+        v = next((t for t in sd if s.start + t.idx == c.cue[0]), None)
+        if v is None or v.tag_ != "VBG" or v.dep_ != "advcl":
+            continue
+        h = v.head
+        if h.lemma_.lower() not in ("decline", "refuse") or not any(k.dep_ == "xcomp" for k in h.children):
+            continue
+        comma = v.i - 1
+        if comma < 1 or sd[comma].text != ",":
+            continue
+        first = min(t.left_edge.i for t in [h] + [k for k in h.children if k.dep_ in ("nsubj", "nsubjpass")])
+        start, end = s.start + sd[first].idx, s.start + sd[comma].idx
+        if c.content[0] >= end and not any(qs <= start < qe for qs, qe in regions):
+            out.add((start, end))
+    return sorted(out)
