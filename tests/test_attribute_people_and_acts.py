@@ -135,3 +135,18 @@ def test_pleas_and_product_recalls_are_acts():
     for words in ("80,000 cars", "fraud by abuse"):
         c = next(c for c in att.claims if words in c.content.text)
         assert c.kind == "unsourced", (words, c.kind)
+
+
+def test_your_opponent_in_a_debate_is_the_debater_not_answering():
+    text = ("The following is a transcript of Tuesday's debate between Mayor Ines Garrow and her challenger, "
+            "Councillor Piet Lomond.\n\n"
+            "MODERATOR: Councillor Lomond, the bus fleet is twenty years old. Your opponent says you voted to cut "
+            "its budget. Is that true?\n\n"
+            "LOMOND: No. I voted against a bad budget, and I would do it again tomorrow.\n\n"
+            "GARROW: He voted against every bus we bought, and the records show it.\n\n"
+            "MODERATOR: Mayor Garrow, your housing plan has stalled. Why should voters trust it now?\n\n"
+            "GARROW: Because we have the money in the bank this time, and the sites are ready.\n\n"
+            "LOMOND: The money was in the bank last year too, and nothing was built.")
+    _, att = run(text)
+    said = _claim(att, "voted to cut its budget")
+    assert "garrow" in source_of(att, said).name.lower()

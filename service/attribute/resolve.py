@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, spokes_bodies, surname_people
+from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
 from .sources import org_suffixed
 from .sources import make_mention, who_antecedent
@@ -134,4 +134,55 @@ def resolve_entities(raw, sents, parsed, text: str):
     definite_cataphora(resolver.entities, _first_use(sents, parsed))
     spokes_bodies(resolver.entities)
     surname_people(resolver.entities)
+    debate_opponents(raw, resolver.entities, text)
     return resolver.entities
+
+
+_OPPONENT = re.compile(r"^your (?:opponent|rival|challenger)$", re.I)
+_CHAIR_WORDS = {"moderator", "host", "q", "question", "interviewer", "anchor", "presenter"}
+
+
+def debate_opponents(raw, entities, text: str) -> None:
+    """"MODERATOR: Senator Hale, ... Your opponent says you voted ...": in a transcript with two
+    debaters, "your opponent" in a turn is the debater who does not answer it. The debaters are the
+    speakers of the label turns (the moderator aside); the one addressed speaks the next turn."""
+    turns = sorted((c.mention.start, c.mention.entity) for c in raw
+                   if c.cue is not None and text[c.cue[0]:c.cue[1]] == ":" and c.mention is not None
+                   and c.mention.entity is not None and c.mention.kind != "pronoun")
+    speakers = {e for _, e in turns if not (_name_words(entities[e]) & _CHAIR_WORDS)}
+    if len(speakers) != 2:
+        return
+    for c in raw:
+        m = c.mention
+        if m is None or m.entity is None or not _OPPONENT.match(m.text.strip()):
+            continue
+        nxt = _addressee(text, m.start, speakers, entities)
+        if nxt is None:
+            nxt = next((e for start, e in turns if start > m.start and e in speakers), None)
+        if nxt is None:
+            continue
+        other = next(iter(speakers - {nxt}))
+        if m.entity == other:
+            continue
+        if m.entity in speakers:  # coreference took the addressee: move this one mention across
+            entities[m.entity].mentions.remove(m)
+            entities[other].mentions.append(m)
+            m.entity = other
+        else:
+            merge(entities, m.entity, other)
+
+
+def _addressee(text: str, at: int, speakers: set[int], entities) -> int | None:
+    """The debater a turn opens by addressing ("Councillor Lomond, the bus fleet ..."), or None."""
+    para = text.rfind("\n", 0, at) + 1
+    colon = text.find(":", para, at)
+    opening = text[colon + 1 if colon >= 0 else para : at].split(",")[0].split()
+    if not 1 <= len(opening) <= 4:
+        return None
+    words = {w.lower().strip(".") for w in opening}
+    hit = [e for e in speakers if {w for n in entities[e].names for w in n.lower().split()} & words]
+    return hit[0] if len(hit) == 1 else None
+
+
+def _name_words(e) -> set[str]:
+    return {w.lower().strip(".:") for n in e.names + [x.text for x in e.mentions[:3]] for w in n.split()}
