@@ -150,3 +150,36 @@ def test_your_opponent_in_a_debate_is_the_debater_not_answering():
     _, att = run(text)
     said = _claim(att, "voted to cut its budget")
     assert "garrow" in source_of(att, said).name.lower()
+
+
+_DEBATE = ("The following is a transcript of Tuesday's debate between Mayor Ines Garrow and Councillor Piet "
+           "Lomond. It was moderated by Yusuf Arkwright of Halden Radio.\n\n"
+           "MODERATOR: Councillor Lomond, the bus fleet is twenty years old and half of it is off the road. "
+           "Is that acceptable?\n\n"
+           "LOMOND: No. The fleet has been starved of money for a decade, and the mayor knows it.\n\n"
+           "MODERATOR: Let's let the councillor finish.\n\n"
+           "LOMOND: We will buy forty new buses in my first year.\n\n"
+           "MODERATOR: We're out of time. Thank you both.")
+
+
+def test_a_moderators_housekeeping_is_no_claim_and_the_label_is_the_named_moderator():
+    _, att = run(_DEBATE)
+    texts = [c.content.text for c in att.claims]
+    assert not any("out of time" in t or "let the councillor finish" in t for t in texts), texts
+    fleet = _claim(att, "twenty years old")
+    assert source_of(att, fleet).name == "Yusuf Arkwright"
+
+
+def test_wire_credits_and_post_headers_are_page_chrome():
+    from service.attribute import attribute
+    from service.ingest import ingest
+    from service.segment import segment
+
+    doc = ingest(text="Officials said the port would stay closed until Friday.\n\n"
+                 "The operator posted an update on its account.\n\n"
+                 "Nordbane @NordbaneRail\n\n"
+                 "Trains between the two cities are cancelled until noon, the operator said.\n\n"
+                 "(Reporting by Tove Lindqvist; editing by Mats Oberg)")
+    att = attribute(doc, segment(doc))
+    texts = " ".join(c.content.text for c in att.claims)
+    assert "Tove Lindqvist" not in texts and "@NordbaneRail" not in texts

@@ -17,7 +17,7 @@ from .build import MAX_CLAIMS, MAX_WARNINGS, REPORTER, Attribution, build_attrib
 from .claims import sentence_claims
 from .continuations import quote_continuations
 from .filters import dedupe, drop_nested, drop_self_references, touches_removed
-from .layout import colon_paragraphs, dash_signatures, speaker_labels
+from .layout import colon_paragraphs, dash_signatures, drop_chair_chatter, speaker_labels
 from .learned import combine, tagger_claims
 from .model import RawClaim
 from .parse import parse_sentences
@@ -53,7 +53,7 @@ def attribute(doc: Document, segments: Segments, mode: str | None = None) -> Att
         raw = combine(raw, learned) if mode == "combined" else learned
         raw = [c for c in raw if not touches_removed(doc, c.content)]
         raw.sort(key=lambda c: (c.content[0], c.content[1]))
-    raw = drop_self_references(raw)
+    raw = drop_chair_chatter(drop_self_references(raw), st.sents, st.parsed, text)
     raw, tails = reporter_tails(raw, st.sents, st.parsed, text, st.regions)
     entities = resolve_entities(raw, st.sents, st.parsed, text)
     unsourced = sorted(unsourced_spans(raw, st.sents, st.parsed, text, st.regions) + tails

@@ -116,6 +116,8 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
         if label and cue[0] != colon:
             para_end = s.end  # "Said X: ..." introduces its own sentence
         runs = [(colon + 1, para_end)] if label and cue[0] != colon else _own_runs(sents, parsed, i, colon, para_end, text, raw)
+        if {t.lower_ for t in label} & _CHAIR:
+            runs = [r for r in runs if _states_something(sents, parsed, r)]
         mention = make_mention(head, i, s.start)
         first = s.start + label[0].idx
         if mention.start < first < mention.end:  # the NP swallowed the inverted verb ("Said Ellis")
@@ -129,6 +131,43 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
 
 
 _OWN = {"i", "we", "you", "me", "us"}
+_CHAIR = {"moderator", "host", "interviewer", "anchor", "presenter", "chair", "q"}
+
+
+def chair_label(text: str) -> bool:
+    """Does this text open with a moderator's or interviewer's label ("MODERATOR:", "Q:")?"""
+    m = _LABEL.match(text)
+    return m is not None and bool({w.lower().strip(".") for w in m.group(1).split()} & _CHAIR)
+
+
+def drop_chair_chatter(raw, sents, parsed, text: str) -> list:
+    """Claims of a moderator's turn (rules' or the tagger's) that run the debate and state nothing."""
+    out = []
+    for c in raw:
+        m = c.mention
+        if m is not None and c.cue is not None and text[c.cue[0]:c.cue[1]] == ":" \
+                and {w.lower().strip(".") for w in m.text.split()} & _CHAIR \
+                and not _states_something(sents, parsed, c.content):
+            continue
+        out.append(c)
+    return out
+
+
+def _states_something(sents, parsed, run: tuple[int, int]) -> bool:
+    """A moderator's run asserts something only if one of its clauses has a third-party subject
+    ("the county jail was built for 400 inmates"): "We're out of time. Thank you both", "Let's let
+    the commissioner finish" and "Treasurer Ortiz-Brann, your response" run the debate, and claim nothing."""
+    lo, hi = run
+    for s, sd in zip(sents, parsed):
+        if s.end <= lo or s.start >= hi:
+            continue
+        for t in sd:
+            if not lo <= s.start + t.idx < hi or t.dep_ not in ("nsubj", "nsubjpass", "expl") \
+                    or t.head.head.lemma_.lower() == "let":  # "Let's let the commissioner finish"
+                continue
+            if t.lower_ not in _OWN and t.lower_ not in ("let", "'s", "it", "that", "this") and t.pos_ != "PRON" or t.dep_ == "expl":
+                return True
+    return False
 _JOIN_TAIL = re.compile(r"[\s,;]*(\band\b|\bbut\b)?[\s,;]*$")  # ", and" before the next source
 
 

@@ -135,7 +135,31 @@ def resolve_entities(raw, sents, parsed, text: str):
     spokes_bodies(resolver.entities)
     surname_people(resolver.entities)
     debate_opponents(raw, resolver.entities, text)
+    named_chairs(resolver.entities, text)
     return resolver.entities
+
+
+_CHAIR_NAMED = re.compile(
+    r"\b(?i:(?:moderated|hosted|presented|conducted|chaired) by|the (?:moderator|host|interviewer|presenter) was)"
+    r"\s+((?:[A-Z][\w'’-]+\s){1,2}[A-Z][\w'’-]+)")
+_CHAIR_LABELS = {"moderator", "host", "interviewer", "presenter"}
+
+
+def named_chairs(entities, text: str) -> None:
+    """"It was moderated by Yusuf Arkwright of Brennmark Public Radio" / "The moderator was Hal
+    Simms": the MODERATOR label's turns are that person's. Only one such introduction counts."""
+    found = {m.group(1) for m in _CHAIR_NAMED.finditer(text)}
+    if len(found) != 1:
+        return
+    norm_name = next(iter(found)).lower()
+    person = next((j for j, e in enumerate(entities) if e.merged_into is None and e.kind == "person"
+                   and any(n.lower() == norm_name for n in e.names)), None)
+    if person is None:
+        return
+    for i, e in enumerate(entities):
+        if i != person and e.merged_into is None and e.mentions \
+                and all(m.text.strip().lower() in _CHAIR_LABELS for m in e.mentions):
+            merge(entities, i, person)
 
 
 _OPPONENT = re.compile(r"^your (?:opponent|rival|challenger)$", re.I)

@@ -11,6 +11,7 @@ from ..ingest import title_case
 from .claims import _local_regions
 from .directives import addresses_a_model
 from .intervals import Spans
+from .layout import chair_label
 from .parse import FINITE_TAGS
 
 
@@ -20,6 +21,8 @@ def asserts(sd, text: str, start: int, end: int, regions: list[tuple[int, int]])
         return False
     if addresses_a_model(s):
         return False  # an instruction to a model smuggled into the article asserts nothing
+    if chair_label(s):
+        return False  # "MODERATOR: We're out of time": a moderator's turn left unclaimed runs the debate
     words = [t for t in sd if t.is_alpha or t.like_num]  # "She was 88." is three words
     # three words make a statement when one is a finite verb ("Analysts were divided."); shorter
     # lines, and three-word lines without one, are labels and headings
