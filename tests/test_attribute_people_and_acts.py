@@ -183,3 +183,18 @@ def test_wire_credits_and_post_headers_are_page_chrome():
     att = attribute(doc, segment(doc))
     texts = " ".join(c.content.text for c in att.claims)
     assert "Tove Lindqvist" not in texts and "@NordbaneRail" not in texts
+
+
+def test_a_titled_name_and_its_surname_are_antecedents_and_the_outgoing_mayor_is_him():
+    _, att = run("Challenger Corinne Pellerin won the Lennvik mayoral election on Sunday, ending the 12-year tenure "
+                 "of Mayor Gustav Rehn, the electoral commission said.\n\n"
+                 "Turnout was 58 percent, the commission said.\n\n"
+                 "Rehn conceded shortly before 1 a.m. In a short speech, the outgoing mayor said he had called "
+                 "Ms. Pellerin to congratulate her.")
+    assert _name(att, "called Ms. Pellerin") == "Gustav Rehn"
+
+
+def test_a_hyphenated_name_after_a_kin_noun():
+    _, att = run("Marn opened the shop with his late wife, Greta. Their daughter, Liv Marn-Achebe, who now runs "
+                 "the front of the shop, says her mother did the accounts by hand.")
+    assert _name(att, "did the accounts") == "Liv Marn-Achebe"

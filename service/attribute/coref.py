@@ -403,7 +403,10 @@ _CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization":
 
 # Words that re-point at a thing already named rather than tell it apart: "the same poll", "the most
 # recent report", "the company's own plan".
-_REFERRING = {"same", "new", "latest", "recent", "most", "earlier", "previous", "own", "full", "final", "original"}
+_REFERRING = {"same", "new", "latest", "recent", "most", "earlier", "previous", "own", "full", "final", "original",
+              # a role's standing, not which holder: "Rehn conceded ... the outgoing mayor said"
+              "outgoing", "incumbent", "embattled", "longtime", "veteran", "acting", "interim", "departing",
+              "defeated", "former"}
 
 
 @lru_cache(maxsize=1)

@@ -3,16 +3,20 @@ bodies, resolved in text order (coref.Resolver), then the cataphora and spokespe
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
 from .sources import org_suffixed
-from .sources import make_mention, who_antecedent
+from .sources import TITLES, make_mention, who_antecedent
 
 
 def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
     """Names and pronouns outside claims: antecedents for later pronouns and name merging."""
     out = []
+    # last words of multi-word names ("Gustav" "Rehn"): a lone "Rehn conceded" is that name again
+    surnames = {t.lower_ for sd in parsed for t in sd
+                if t.pos_ == "PROPN" and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children)}
     for i, (s, sd) in enumerate(zip(sents, parsed)):
         heads = set()
         for ent in sd.ents:
@@ -33,6 +37,12 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             if t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass") and not t.ent_type_ \
                     and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
                 heads.add(t.i)
+            # a titled name NER missed, wherever it stands ("the 12-year tenure of Mayor Gustav
+            # Rehn"), and that name's surname as a subject ("Rehn conceded shortly before 1 a.m.")
+            if t.ent_type_ not in ("PERSON", "ORG") and t.dep_ != "compound" and t.is_title and (
+                    t.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lower_ in TITLES for c in t.children)
+                    or t.pos_ in ("PROPN", "NOUN") and t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in surnames):
+                heads.add(t.i)
             # the noun phrase a "who" clause is about, so that "who" resolves to it (the parser
             # may hang the clause on a name inside the phrase: "carers at Larchfield, who ...")
             # a document introduced by who made it, wherever it stands ("rests on a report released
@@ -49,6 +59,8 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 heads.add(t.i)
         for h in sorted(heads):
             m = make_mention(sd[h], i, s.start)
+            if m.kind == "generic" and sd[h].pos_ == "NOUN" and sd[h].lower_ in surnames and sd[h].is_title:
+                m = replace(m, kind="person", name=sd[h].text)  # "Rehn conceded", tagged a common noun
             if (m.start, m.end) in taken:
                 continue
             out.append(m)

@@ -217,6 +217,11 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
     elif ent is not None and ent.label_ == "PERSON":
         kind = "org"  # "Veridane Biologics" labelled PERSON: its last word names a company
         name = _strip_det(ent.text)
+    elif h.pos_ == "PROPN" and titles and ent is not None and ent.label_ in ("FAC", "WORK_OF_ART", "PRODUCT", "LOC") \
+            and not org_suffixed(ent):
+        # "the 12-year tenure of Mayor Gustav Rehn", labelled a facility: a titled name is a person
+        kind = "person"
+        name = " ".join(t.text for t in span if t.lower_ not in TITLES and t.pos_ == "PROPN") or h.text
     elif ent is not None and ent.label_ in ("ORG", "NORP_ORG", "FAC", "WORK_OF_ART"):
         kind = "org"
         name = _strip_det(ent.text)
@@ -278,8 +283,8 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             name = _strip_det(ap_ent.text)
             description, description_head = span.text, h.lemma_.lower()
         elif ap is not None and ap.pos_ == "PROPN" and _person_name_entity(ap_ent, doc[ap.left_edge.i : ap.i + 1]) \
-                and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN") \
-                and 2 <= ap.i - ap.left_edge.i + 1 <= 4 \
+                and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN" or t.text == "-") \
+                and 2 <= ap.i - ap.left_edge.i + 1 <= 6 \
                 and (h.lemma_.lower() in _ROLE_NOUNS or _person_noun(h, ap_ent)):
             kind = "person"
             name = doc[ap.left_edge.i : ap.i + 1].text
