@@ -198,3 +198,23 @@ def test_a_hyphenated_name_after_a_kin_noun():
     _, att = run("Marn opened the shop with his late wife, Greta. Their daughter, Liv Marn-Achebe, who now runs "
                  "the front of the shop, says her mother did the accounts by hand.")
     assert _name(att, "did the accounts") == "Liv Marn-Achebe"
+
+
+_FAMILY = ("Oskar Marn, who is 81, mixes the first rye dough by hand.\n\n"
+           "Marn opened the shop with his late wife, Greta. Their daughter, Liv Marn-Achebe, who now runs the "
+           "front of the shop, says her mother did the accounts by hand.\n\n"
+           "Her brother, Johan Marn, left for the capital at 19. He says his father did not speak to him for a year.\n\n"
+           "The 81-year-old dismisses the story. \"We argued. Every family argues,\" he says. According to his "
+           "daughter, the silence lasted eleven months.\n\n"
+           "Mira Kovac, who has lived opposite for 40 years, says Marn gave bread away free. \"He never said a "
+           "word about it. We all knew,\" she says.\n\n"
+           "Asked about retirement, Marn has one answer. \"Bread doesn't retire,\" he says.")
+
+
+def test_a_family_stays_apart():
+    _, att = run(_FAMILY)
+    assert _name(att, "did not speak to him") == "Johan Marn"  # not the father who shares the surname
+    assert _name(att, "Every family argues") == "Oskar Marn"  # "The 81-year-old"
+    assert _name(att, "silence lasted") == "Liv Marn-Achebe"  # "his daughter" is the daughter named before
+    assert _name(att, "We all knew") == "Mira Kovac"  # the quote's "He" gives her no gender
+    assert _name(att, "doesn't retire") == "Oskar Marn"  # "Marn" alone is the one whose name ends so

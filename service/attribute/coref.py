@@ -25,7 +25,7 @@ from functools import lru_cache
 from ..deadline import check
 from .lexicon import pairs, pronoun_words, words
 from .model import Entity, Mention
-from .sources import TITLES
+from .sources import KIN_NOUNS, TITLES
 
 _NORM = re.compile(r"[^a-z0-9 ]+")
 PERSON_PRONOUNS = pronoun_words({"male", "female"})
@@ -63,6 +63,20 @@ def norm(s: str) -> str:
 @lru_cache(maxsize=1)
 def _title_tokens() -> frozenset[str]:
     return frozenset(x.strip(".") for x in TITLES)
+
+
+_AGED = re.compile(r"^(?:[Tt]he )?(\d{1,3})-year-old$")
+_AGE_OF = re.compile(r"\b((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+), (?:who is |aged )?(\d{1,3}),")
+
+
+def ages_of(text: str) -> dict[str, str]:
+    """Ages the article gives named people ("Oskar Marn, who is 81,", "Graham Tulliver, 61,"), age ->
+    name, for ages only one person has."""
+    seen: dict[str, set[str]] = {}
+    for m in _AGE_OF.finditer(text):
+        if len(m.group(1).split()) >= 2:
+            seen.setdefault(m.group(2), set()).add(m.group(1))
+    return {age: next(iter(names)) for age, names in seen.items() if len(names) == 1}
 
 
 @lru_cache(maxsize=16384)
@@ -112,7 +126,8 @@ def _thing_like(e: Entity) -> bool:
 
 
 class Resolver:
-    def __init__(self) -> None:
+    def __init__(self, ages: dict[str, str] | None = None) -> None:
+        self.ages = ages or {}  # "81" -> "Oskar Marn": ages the article gives its people (ages_of)
         self.entities: list[Entity] = []
         self.history: list[tuple[Mention, int]] = []  # resolved mentions in text order
         self.capped = False  # a candidate scan stopped at MAX_CANDIDATES / MAX_RECENT_ENTITIES
@@ -213,11 +228,26 @@ class Resolver:
     def _resolve(self, m: Mention) -> int:
         if m.kind == "person" and m.name:
             toks = _name_tokens(m.name)
+            if len(toks) == 1:
+                # a surname alone is first the person whose name ends with it ("Marn" is Oskar Marn
+                # before it is Liv Marn-Achebe)
+                last = next(iter(toks))
+                for idx in self._recent_entities():
+                    e = self.entities[idx]
+                    if e.kind == "person" and (not m.gender or not e.gender or m.gender == e.gender) and any(
+                            len(n.split()) >= 2 and norm(n).split()[-1] == last for n in self._names[idx]):
+                        return idx
             for idx in self._recent_entities():
                 e = self.entities[idx]
                 if e.kind != "person" or not toks:
                     continue
-                for n in self._names[idx]:
+                names = self._names[idx]
+                if len(toks) >= 2:
+                    # a full name is matched against full names: "Johan Marn" is not "Oskar Marn",
+                    # though "Oskar Marn" is also "Marn"
+                    full = [n for n in names if len(_name_tokens(n)) >= 2]
+                    names = full or names
+                for n in names:
                     et = _name_tokens(n)
                     if et and (toks <= et or et <= toks):
                         if m.gender and e.gender and m.gender != e.gender:
@@ -240,6 +270,14 @@ class Resolver:
         if norm(m.text) in ("one of them", "one of those", "some of them", "two of them", "many of them"):
             for mm, idx in self._candidates(m, 4):
                 if self.entities[idx].plural:
+                    return idx
+        # "The 81-year-old" after "Oskar Marn, who is 81,": the person of that age
+        age = _AGED.match(m.text.strip())
+        if age and age.group(1) in self.ages:
+            toks = _name_tokens(self.ages[age.group(1)])
+            for idx in self._recent_entities():
+                e = self.entities[idx]
+                if e.kind == "person" and any(_name_tokens(n) == toks for n in self._names[idx]):
                     return idx
         # generic noun phrase
         if m.definite:
@@ -355,6 +393,8 @@ class Resolver:
         want = _anaphor_kinds().get(m.head)
         if want is None and m.plural and m.head.endswith("s"):
             want = _anaphor_kinds().get(m.head[:-1])  # "the officials", "the researchers"
+        if want is None and m.head in KIN_NOUNS:
+            want = "person"  # "According to his daughter" after "Their daughter, Liv Marn-Achebe,"
         if want is None and m.head in _document_heads():
             want = "org"  # "the memo", "the poll": a thing, matched by its head below ("an internal memo seen by ...")
         mods = _modifiers(m)

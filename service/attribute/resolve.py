@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .coref import Resolver, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
+from .coref import Resolver, ages_of, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
 from .sources import org_suffixed
 from .sources import TITLES, make_mention, who_antecedent
@@ -20,6 +20,8 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
     for i, (s, sd) in enumerate(zip(sents, parsed)):
         heads = set()
         for ent in sd.ents:
+            if _quoted(sd, ent.root):
+                continue  # "... and Mum counted.": a name inside someone's quotation is no antecedent
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
             elif org_suffixed(ent):
@@ -29,6 +31,9 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
         for t in sd:
             # a described body as a subject ("The ministry declined to comment") is what a later
             # "It said ..." points back to, though it made no claim itself
+            if t.lower_ == "old" and t.i >= 3 and sd[t.i - 2].lower_ == "year" and sd[t.i - 1].text == "-" \
+                    and (t.dep_ in ("nsubj", "nsubjpass") or t.i <= 5 and t.head.i > t.i):
+                heads.add(t.i)  # "The 81-year-old dismisses the story.": a person, for a later "he says"
             if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t) and not _quoted(sd, t):
                 heads.add(t.i)  # (not one inside a quotation: "what a small agency can do" is no antecedent)
             # a name the small NER model missed, as a subject ("Wealdshire Police have arrested
@@ -54,8 +59,11 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 heads.add(who_antecedent(t.head).i)
             # subject pronouns and his/her chain a referent forward; objects ("telling him") and
             # their/its are too ambiguous to serve as antecedents
-            if t.pos_ == "PRON" and (t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
-                                     or t.lower_ in ("his", "her") and t.dep_ == "poss"):
+            # (not inside a quotation: the speaker's "He never said a word" is about someone else,
+            # and binding it would give the nearest person the wrong gender)
+            if t.pos_ == "PRON" and not _quoted(sd, t) and (
+                    t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
+                    or t.lower_ in ("his", "her") and t.dep_ == "poss"):
                 heads.add(t.i)
         for h in sorted(heads):
             m = make_mention(sd[h], i, s.start)
@@ -138,7 +146,7 @@ def resolve_entities(raw, sents, parsed, text: str):
             inside.setdefault((c.mention.start, c.mention.end), c.content)
             if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]]) or _opening_medium(text, sents[c.sent].start, c.mention.start)):
                 media.setdefault((c.mention.start, c.mention.end), medium)
-    resolver = Resolver()
+    resolver = Resolver(ages_of(text))
     for m in sorted(uniq.values(), key=lambda m: m.start):
         resolver.add(m, inside.get((m.start, m.end)), media.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}

@@ -253,6 +253,8 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             gender = "m"
         elif t.lower_ in FEMALE:
             gender = "f"
+    if gender is None and h.lemma_.lower() in _KIN_GENDER:
+        gender = _KIN_GENDER[h.lemma_.lower()]  # "Their daughter, Liv ...": a kin noun says which
     if kind == "pronoun" and low in MALE:
         gender = "m"
     elif kind == "pronoun" and low in FEMALE:
@@ -343,7 +345,7 @@ def _person_noun(h, ent) -> bool:
     """"Her son, Lucien Ferrant," / "The restorer Geert Halloran": beyond the role nouns, a kinship
     noun or an agent noun ("cellist", "restorer") with a name NER calls a person names that person."""
     lemma = h.lemma_.lower()
-    if lemma in _KIN_NOUNS:
+    if lemma in KIN_NOUNS:
         return True
     return ent is not None and ent.label_ == "PERSON" and agentive(h)
 
@@ -392,10 +394,14 @@ _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "gr
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
 # Kin and close relations an apposed name identifies ("Her son, Lucien Ferrant,"): obituaries and
 # human-interest stories quote them, and they end in no agent suffix.
-_KIN_NOUNS = {"son", "daughter", "wife", "husband", "mother", "father", "brother", "sister", "widow", "widower",
+KIN_NOUNS = {"son", "daughter", "wife", "husband", "mother", "father", "brother", "sister", "widow", "widower",
               "partner", "friend", "niece", "nephew", "cousin", "grandson", "granddaughter", "grandmother",
               "grandfather", "uncle", "aunt", "relative", "fiancé", "fiancée", "fiance", "fiancee", "girlfriend",
               "boyfriend", "stepson", "stepdaughter", "child", "neighbour", "neighbor", "colleague"}
+_KIN_GENDER = {w: "m" for w in ("son", "husband", "father", "brother", "widower", "nephew", "grandson", "grandfather",
+                                  "uncle", "boyfriend", "stepson", "fiance")} | \
+    {w: "f" for w in ("daughter", "wife", "mother", "sister", "widow", "niece", "granddaughter", "grandmother", "aunt",
+                      "girlfriend", "stepdaughter", "fiancee")}
 # What a company is to a thing it runs: "The mine's operator, Valcor Metals", "the plant's owner".
 COMPANY_ROLES = {"operator", "maker", "manufacturer", "developer", "provider", "supplier", "carrier", "lender",
                   "insurer", "publisher", "employer", "contractor", "subsidiary", "parent", "owner", "builder"}
