@@ -2,7 +2,9 @@
 
 What verify found wrong is fixed here, cheapest first:
 
-1. a sentence the model left untagged gets the claims it most likely rests on (then re-checked);
+1. a sentence the model left untagged gets the claims it most likely rests on (then re-checked); a
+   sentence that lost a number, a name or a whole claim of what it cites becomes the extractive
+   sentence for the same claims (the claims' own words keep every fact);
 2. a sentence whose only fault is an attributed claim it carries without naming the source gets the
    attribution inserted ("…, according to the Chamber of Commerce") at the clause that carries it;
    a cited claim the sentence does not carry loses its citation instead (never "according to" a
@@ -29,7 +31,7 @@ from .prompts import load
 from .schema import SummarizeOptions, SummarySentence
 from .selection import select_units, target_length
 from .summarize import Draft, DraftSentence, extractive_unit
-from .verify import Check, Verdict, Verifier, content_words, verify
+from .verify import LOST, Check, Verdict, Verifier, content_words, verify
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ def with_attribution(verifier: Verifier, s: DraftSentence, check: Check) -> Draf
     the clause that carries it; None when it has other problems too (those need a new sentence)."""
     # "not supported" may only mean the carried claim is not cited yet: citing it is part of the fix,
     # and the caller re-checks the result
-    missing = [_UNNAMED.match(p) for p in check.problems if not p.startswith("not supported by its cited claims")]
+    # (and "does not carry" is what un-citing the claim below fixes)
+    missing = [_UNNAMED.match(p) for p in check.problems if not p.startswith(("not supported by its cited claims", "does not carry "))]
     if not missing or not all(missing):
         return None
     text, ids = s.text.rstrip(), list(s.claim_ids)
@@ -94,6 +97,7 @@ def with_attribution(verifier: Verifier, s: DraftSentence, check: Check) -> Draf
         name = (verifier.reader_name(claim) or "").strip(" ,")
         if not name:
             return None
+        name = re.sub(r"^(?:The|A|An)\b", lambda m: m.group(0).lower(), name)  # "according to a national review"
         end = text[-1] if text[-1] in ".!?" else ""
         parts = _CLAUSE.split(text[: len(text) - len(end)])
         clauses = parts[0::2]
@@ -121,6 +125,32 @@ def _name_sources(verdict: Verdict, verifier: Verifier, stats: dict, warnings: l
             warnings.append(f"{what} ({'; '.join(c.problems)}): {s.text}")
             stats["attribution_inserted"] = stats.get("attribution_inserted", 0) + 1
             s, c = named, fixed
+        checks.append((s, c))
+    return Verdict(draft=verdict.draft, checks=checks, verifier=verifier)
+
+
+_KEPT = "summary sentence replaced by an extractive one"
+
+
+def _keep_facts(verdict: Verdict, verifier: Verifier, stats: dict, warnings: list[str]) -> Verdict:
+    """A sentence that lost a number, a name or a whole claim of its unit is replaced by the extractive
+    sentence for the same claims, when that passes (free, before any regeneration and before a citation
+    of a claim it left out could be removed): the model may shorten a claim, never lose its facts.
+    summarize.v3+ only, whose citations are the selection's unit, not the model's choice."""
+    if load(verdict.draft.prompt_version).params.get("mode") != "per_unit":
+        return verdict  # v1 cites claims itself and v2 is kept as it was for A/B runs
+    checks: list[tuple[DraftSentence, Check]] = []
+    for s, c in verdict.checks:
+        # only what losing part of a claim explains (its facts, its source's name, its qualifiers, negations
+        # and hedges: "drops ..."): a sentence that also invents something is the regeneration's to fix
+        if not c.ok and s.claim_ids and any(p.startswith(LOST) for p in c.problems) \
+                and all(p.startswith((*LOST, "drops ")) or _UNNAMED.match(p) for p in c.problems):
+            alt = extractive_for(verifier, s.claim_ids)
+            fixed = verifier.check(alt)
+            if fixed.ok:
+                warnings.append(f"{_KEPT} ({'; '.join(c.problems)}): {s.text}")
+                stats["extractive"] = stats.get("extractive", 0) + 1
+                s, c = alt, fixed
         checks.append((s, c))
     return Verdict(draft=verdict.draft, checks=checks, verifier=verifier)
 
@@ -157,7 +187,7 @@ def repair(
     warnings: list[str] = []
     stats = {"attempts": 1, "repairs": list(draft.repairs), "model_seconds": draft.model_seconds}
 
-    verdict = _name_sources(_infer_ids(verdict, verifier, stats), verifier, stats, warnings)
+    verdict = _name_sources(_keep_facts(_infer_ids(verdict, verifier, stats), verifier, stats, warnings), verifier, stats, warnings)
     if regenerate is not None and (not verdict.checks or len(verdict.failed) * 2 > len(verdict.checks)):
         try:
             retry = regenerate(feedback(verdict))
@@ -165,11 +195,11 @@ def repair(
             stats["model_seconds"] += retry.model_seconds
             stats["repairs"] += retry.repairs
             retry_warnings: list[str] = []
-            retried = _name_sources(_infer_ids(verify(retry, doc, attribution, verifier), verifier, stats),
-                                    verifier, stats, retry_warnings)
+            retried = _name_sources(_keep_facts(_infer_ids(verify(retry, doc, attribution, verifier), verifier, stats),
+                                                verifier, stats, retry_warnings), verifier, stats, retry_warnings)
             if retried.passed > verdict.passed:
                 verdict = retried
-                warnings = [w for w in warnings if not w.startswith((_INSERTED, _UNCITED))] + retry_warnings
+                warnings = [w for w in warnings if not w.startswith((_INSERTED, _UNCITED, _KEPT))] + retry_warnings
         except GenerationTimeout:
             warnings.append("summary retry ran out of time; kept the first draft's verified sentences")
 

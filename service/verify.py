@@ -32,6 +32,13 @@ _UNIT = re.compile(r"^\s*(?:%|percent|per cent|percentage points?|million|billio
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|n't|den(?:y|ies|ied)|refused|declined|rejected)\b|n't\b", re.I)
 # "would" is left out: in reported speech it is mostly the tense shift of "will" ("said it would build")
 _HEDGE = re.compile(r"\b(?:may|might|could|possibly|probably|perhaps|reportedly|allegedly|appear(?:s|ed)?|seem(?:s|ed)?)\b", re.I)
+# a date word is dropped from a summary sentence without loss ("on Wednesday"); any other name is a fact
+_DATE_NAME = re.compile(r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
+                        r"june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|i)$", re.I)
+_NAME_TOKEN = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z0-9]")
+CARRY_MIN = 1 / 3  # share of a number-free cited claim's content words a sentence must keep to carry it
+# how lost_facts' and borrowed's problems begin: repair replaces such a sentence by its claims' own words
+LOST = ("loses ", "does not carry ", "borrows ")
 _SAID_BY = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)\s+(?:said|says|told|claimed|reported|announced|stated|added)\b")
 
 
@@ -141,6 +148,9 @@ class Verifier:
         words = content_words(sentence)
         cited = [self.claims[i] for i in ids if i in self.claims]
         cited_words = set().union(*(content_words(c.content.text) for c in cited)) if cited else set()
+        for c in cited:  # naming the cited source ("Harlan Referees' Association said") carries no other claim
+            src = self.sources[c.source_id]
+            cited_words |= content_words(" ".join([src.name, *(m.text for m in src.mentions), self.reader_name(c) or ""]))
         cited_nums = set().union(*(numbers(c.content.text) for c in cited)) if cited else set()
         sent_nums = {n for n in numbers(sentence) if len(n) > 1 or n not in "0123456789"} - cited_nums
         out = []
@@ -154,6 +164,72 @@ class Verifier:
             if by_number or by_words:
                 out.append(c)
         return out
+
+    def lost_facts(self, sentence: str, ids: list[str]) -> list[str]:
+        """What a sentence lost of the claims it cites: a number, a name (a capitalised word inside the
+        claim, such as the "Velsland Football Federation" an unsourced lede sentence names as its source;
+        weekdays and months aside), or, for a claim without numbers, nearly all its words (the second
+        claim of a two-claim sentence left out). The claim's own words always keep them, so repair
+        replaces such a sentence by its extractive one: a rewrite may shorten, never lose a fact."""
+        problems = []
+        sent = _apos(" ".join(sentence.split()))
+        sent_nums = numbers(sent)
+        sent_words = {w.lower() for w in re.findall(r"[\w'-]+", sent)}
+        sent_words |= {p for w in sent_words for p in w.split("-") if p}
+        for cid in ids:
+            claim = self.claims.get(cid)
+            if claim is None:
+                continue
+            text = _apos(" ".join(claim.content.text.split()))
+            nums = numbers(text)
+            lost = sorted(nums - sent_nums, key=text.find)
+            if lost:
+                problems.append(f"loses {', '.join(lost)} of {cid}")
+            names = []
+            for m in _NAME_TOKEN.finditer(text):
+                before = text[: m.start()].rstrip()
+                if not before or before[-1] in ".!?:\"“(" or before.endswith("—"):
+                    continue  # a sentence's first word is capitalised anyway
+                word = re.sub(r"'s?$", "", m.group(0))
+                if _DATE_NAME.match(word.rstrip(".")) or word.lower() in _stopwords() or len(word) < 2:
+                    continue
+                if word.lower() not in sent_words and word.lower().split("-")[0] not in sent_words:
+                    names.append(word)
+            if names:
+                problems.append(f"loses the name{'s' if len(names) > 1 else ''} {', '.join(dict.fromkeys(names))} of {cid}")
+            if not nums:
+                cw = content_words(text)
+                if len(cw) >= 3 and len(content_words(sent) & cw) < CARRY_MIN * len(cw):
+                    problems.append(f"does not carry {cid}")
+        return problems
+
+    def borrowed(self, sentence: str, ids: list[str]) -> list[str]:
+        """Words a sentence has from another source's claim and not from its own claims ("Morvania expelled
+        four Estreli diplomats" for the reporter's "ordered four Estreli diplomats to leave", when the news
+        agency's claim is that Estrel "would expel an equal number of Morvanian diplomats"): with four
+        words shared, the sentence reads as that source's claim, unnamed; its own claims' words do not.
+        A claim the sentence carries outright (`laundered`) is left to naming its source."""
+        cited = [self.claims[i] for i in ids if i in self.claims]
+        if not cited:
+            return []
+        own = content_words("said says told according statement reported added claimed warned denied")
+        for c in cited:
+            src = self.sources[c.source_id]
+            own |= content_words(" ".join([c.content.text, c.cue.text if c.cue else "", src.name, src.description or "",
+                                           *(m.text for m in src.mentions), self.reader_name(c) or ""]))
+        words = content_words(sentence)
+        new = words - own
+        if not new:
+            return []
+        sources = {c.source_id for c in cited}
+        carried = {o.id for o in self.laundered(sentence, ids)}  # those must name their source instead
+        for o in self.claims.values():
+            if o.kind == "unsourced" or o.source_id in sources or o.id in ids or o.id in carried:
+                continue
+            ow = content_words(o.content.text)
+            if new & ow and len(words & ow) >= 4:
+                return [f"borrows {', '.join(sorted(new & ow))} from {o.id}"]
+        return []
 
     def faithfulness(self, sentence: str, ids: list[str]) -> list[str]:
         """Qualifiers and units of numbers, negations and hedges of the cited claims survive."""
@@ -214,6 +290,8 @@ class Verifier:
         for name in self.bad_subjects(s.text):
             problems.append(f"gives '{name}' (a place, date or dateline) as a source")
         problems += self.faithfulness(s.text, s.claim_ids)
+        problems += self.lost_facts(s.text, s.claim_ids)
+        problems += self.borrowed(s.text, s.claim_ids)
         return Check(ok=not problems, problems=problems)
 
 
