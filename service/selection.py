@@ -33,6 +33,9 @@ WORDS_PER_SENTENCE = 150
 MIN_SENTENCES, MAX_SENTENCES = 3, 6
 MAX_PAIR_WORDS = 46  # two claims in one sentence only while they stay readable
 FILL_MIN = 0.5  # a left-out claim rides along when it scores at least this share of the weakest chosen one
+VOICE_FILL_MIN = 0.2  # ... or, from a source the summary has not given yet (a new voice), this share
+VOICE_BONUS = 2.0  # a new voice's ride-along value, relative to another claim of a source already given
+VOICE_ANY_TOPIC = True  # a new voice may ride along with any single claim, not only one sharing a word
 
 PRONOUNS = frozenset("it he she they we i you him her them his its their this that who".split())
 _GENERIC = frozenset("the reporter reporters reporter a an source sources".split())
@@ -55,6 +58,8 @@ _WORD = re.compile(r"[A-Za-z0-9]{4,}")
 _NOTICE = re.compile(r"\s*(?:editor['’]?s note\s*:\s*|update\s*:\s*|correction\s*:\s*)?(?:this (?:story|article|report|post|"
                      r"page|piece) (?:has been|was|is being) (?:updated|corrected|amended|changed|revised)|an? (?:earlier|"
                      r"previous|original) version of this|editor['’]?s note\b|corrections?\s*:)", re.I)
+# a sponsor's credit line kept in the body ("Brought to you by Tollan Energy"): page furniture, not news
+_SPONSOR = re.compile(r"\s*(?:brought to you by|sponsored by|presented by|paid for by|in partnership with|supported by)\b", re.I)
 _NEG = re.compile(r"\b(?:not|no|never|n't|neither|nor|without|den(?:y|ied|ies))\b", re.I)
 
 
@@ -190,6 +195,35 @@ _BY_WHOM = re.compile(r"\s+(?:(?:conducted|commissioned|published|released|issue
 _TITLE_WORD = re.compile(r"^(?:[A-Z][a-z]+\.?|of|the|for|and)$")
 
 
+def _is_a_name(text: str) -> bool:
+    """Two or more capitalised words with no title or role word among them ("Agnes Vole", not "Finance Minister")."""
+    from .lexicons import rows
+
+    words = re.findall(r"[\w’'.-]+", text)
+    titles = {r[-1].rstrip(".") for r in rows("titles")}
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not any(
+        re.sub(r"['’]s$", "", w).lower().rstrip(".") in titles for w in words)
+
+
+def _mixed_case(label: str, doc: Document) -> str | None:
+    """A transcript's speaker label ("ORTIZ-BRANN") as the article writes the name elsewhere: the fullest
+    capitalised run ending in it ("Treasurer Dolores Ortiz-Brann"), outside the headline; None if the
+    article never writes it so (then the label stays as it is, never case-changed into a new word)."""
+    words = label.split()
+    pattern = "(?i:" + r"\s+".join(re.escape(w) for w in words) + ")"
+    heads = headline_ranges(doc)
+    found = []
+    for m in re.finditer(r"(?<![\w-])((?:[A-Z][a-z][\w.’'-]*\s+){0,2})(" + pattern + r")(?![\w-])", doc.text):
+        if m.group(2).isupper() or not m.group(2)[:1].isupper() or _in(heads, m.start(), m.end()) \
+                or not any(s <= m.start() < e for s, e in doc.kept()):
+            continue
+        lead = m.group(1).split()
+        while lead and (lead[0].lower() in _stopwords() or _DATE_WORD.match(lead[0]) or lead[0] in ("Mr.", "Ms.", "Mrs.", "Dr.")):
+            lead.pop(0)  # "When Ortiz-Brann ...", "Monday Ortiz-Brann": not part of the name
+        found.append(" ".join(lead + [m.group(2)]))
+    return max(found, key=lambda t: (len(t.split()), -len(t)), default=None)
+
+
 def reader_name(claim: Claim | None, source: Source, doc: Document) -> str | None:
     """The source as a reader would be told it: canonical name with the short role the article gives.
 
@@ -199,6 +233,11 @@ def reader_name(claim: Claim | None, source: Source, doc: Document) -> str | Non
     name = repaired_name(claim, source, doc)
     if name is None:
         return None
+    if name.isupper() and len(name) > 3:
+        # "COACH ADEYEMI": the whole label as written elsewhere, else its last word ("Coach Tunde Adeyemi")
+        spoken = _mixed_case(name, doc) or (_mixed_case(name.split()[-1], doc) if " " in name else None)
+        if spoken:
+            return spoken
     if name == source.name and re.fullmatch(r"(?:the|a|an)(?: [a-z][\w’'-]*){1,2}", name, re.I):
         # a bare description ("A poll", "the filing"): the fuller mention that names it, if short
         fuller = [" ".join(m.text.split()) for m in source.mentions]
@@ -226,8 +265,12 @@ def reader_name(claim: Claim | None, source: Source, doc: Document) -> str | Non
     if titled:
         return max(titled, key=len)
     desc = " ".join((source.description or "").split())
+    if desc and _is_a_name(desc):
+        desc = ""  # a name is not a role ("She is Agnieszka Voll, not Agnes Vole" gave the description "Agnes Vole")
+    if desc and desc.split()[0] in ("His", "Her", "Its", "Their", "The", "A", "An"):
+        desc = desc[0].lower() + desc[1:]  # "Annika Brusk, his lawyer," (a description opening its sentence)
     if desc and not re.search(r"\d", desc) and len(desc.split()) <= 8 and "," not in desc:
-        if not desc.lower().startswith(("the ", "a ", "an ")) and re.match(r"^[a-z]", desc) and not re.search(r"['’]s\b", desc.split()[0]):
+        if not desc.lower().startswith(("the ", "a ", "an ", "his ", "her ", "its ", "their ")) and re.match(r"^[a-z]", desc) and not re.search(r"['’]s\b", desc.split()[0]):
             desc = ("an " if desc[0] in "aeiou" else "a ") + desc if not re.match(r"^(?:chief|head|president|director|spokes)", desc) else "the " + desc
         return f"{name}, {desc},"
     return name
@@ -292,6 +335,8 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
             continue  # "Ignore previous instructions ...": an injected instruction, never summary material
         if _NOTICE.match(c.content.text):
             continue  # "This story has been updated ...": a note about the article, not news
+        if c.kind == "unsourced" and _SPONSOR.match(c.content.text) and len(c.content.text.split()) <= 12:
+            continue  # "Brought to you by Tollan Energy": a sponsor's credit, not news
         eligible.append(c)
     from .summarize import disputes  # the dispute test is shared with v2
 
@@ -488,18 +533,25 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
         # ("X said A, and warned B"), else the claim sharing most words ("X said A; Y said B")
         floor = min((by_id[u.claims[0].id].score for u in units), default=0.0)
         while True:
+            voices = {o.source_id for u in units for o in u.claims if o.kind != "unsourced"}
+
+            def new_voice(x: Scored, voices: set[str] = voices) -> bool:
+                return x.claim.source_id not in voices
+
             pool = [s for s in scored if s.claim.id not in used and s.claim.kind != "unsourced" and not _pronoun_sourced(s.claim)
-                    and s.score >= FILL_MIN * floor and not any(_restates(s.claim, o) for u in units for o in u.claims)]
+                    and s.score >= (VOICE_FILL_MIN if new_voice(s) else FILL_MIN) * floor
+                    and not any(_restates(s.claim, o) for u in units for o in u.claims)]
             singles = [u for u in units if len(u.claims) == 1]
             if not pool or not singles:
                 break
-            s = max(pool, key=lambda x: x.score * novelty(x.claim))
+            s = max(pool, key=lambda x: x.score * novelty(x.claim) * (VOICE_BONUS if new_voice(x) else 1.0))
             if novelty(s.claim) < 0.6:
                 break
             w = _words(s.claim.content.text)
             # same source, or another source on the same topic (a shared word): never an unrelated add-on
             fits = [u for u in singles if len((u.claims[0].content.text + " " + s.claim.content.text).split()) <= MAX_PAIR_WORDS
-                    and (u.claims[0].source_id == s.claim.source_id or len(w & _words(u.claims[0].content.text)) >= 1)
+                    and (u.claims[0].source_id == s.claim.source_id or len(w & _words(u.claims[0].content.text)) >= 1
+                         or (VOICE_ANY_TOPIC and new_voice(s)))
                     and not reads_as_another(u.claims + [s.claim], eligible)]
             used.add(s.claim.id)
             if not fits:

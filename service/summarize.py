@@ -383,6 +383,8 @@ def _content(claim: Claim, lower_first: bool) -> str:
 def extractive_sentence(claim: Claim, source: Source, name: str | None = None) -> str:
     """A summary sentence made only of article words: the claim with its attribution."""
     prefix = attribution_prefix(claim, source, name)
+    if prefix and claim.cue is not None and claim.content.start <= claim.cue.start and claim.cue.end <= claim.content.end:
+        prefix = ""  # the claim's own words attribute it ("..., according to figures published by X, ..."): said once
     content = _content(claim, bool(prefix))
     body = f"{prefix} {content}" if prefix else content[:1].upper() + content[1:]
     return body if body[-1:] in ".!?”\"" else body + "."
@@ -395,7 +397,8 @@ def unit_joiner(first: Claim, second: Claim, source2: Source, name2: str | None)
     prefix2 = attribution_prefix(second, source2, name2)
     if not prefix2:
         return "; "
-    prefix2 = prefix2[0].lower() + prefix2[1:] if prefix2.startswith(("The ", "A ", "An ", "According ")) else prefix2
+    lower = (name2 or source2.name)[:1].islower()  # "our treasury's analysis", "documents filed in ...": as written
+    prefix2 = prefix2[0].lower() + prefix2[1:] if lower or prefix2.startswith(("The ", "A ", "An ", "According ")) else prefix2
     from .selection import counterclaims
 
     return f", while {prefix2} " if second in counterclaims(first, [second]) else f"; {prefix2} "
