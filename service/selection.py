@@ -477,7 +477,7 @@ def _restates(c: Claim, o: Claim) -> bool:
 
 
 def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: str = "importance",
-                 pairs: bool = True, fill: bool = True) -> list[Unit]:
+                 pairs: bool = True, fill: bool = True, voices: bool = True) -> list[Unit]:
     """n summary units, in article order (see the module docstring)."""
     from .summarize import disputes
 
@@ -533,10 +533,10 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
         # ("X said A, and warned B"), else the claim sharing most words ("X said A; Y said B")
         floor = min((by_id[u.claims[0].id].score for u in units), default=0.0)
         while True:
-            voices = {o.source_id for u in units for o in u.claims if o.kind != "unsourced"}
+            given = {o.source_id for u in units for o in u.claims if o.kind != "unsourced"}
 
-            def new_voice(x: Scored, voices: set[str] = voices) -> bool:
-                return x.claim.source_id not in voices
+            def new_voice(x: Scored, given: set[str] = given) -> bool:
+                return voices and x.claim.source_id not in given
 
             pool = [s for s in scored if s.claim.id not in used and s.claim.kind != "unsourced" and not _pronoun_sourced(s.claim)
                     and s.score >= (VOICE_FILL_MIN if new_voice(s) else FILL_MIN) * floor
