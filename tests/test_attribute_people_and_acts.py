@@ -218,3 +218,28 @@ def test_a_family_stays_apart():
     assert _name(att, "silence lasted") == "Liv Marn-Achebe"  # "his daughter" is the daughter named before
     assert _name(att, "We all knew") == "Mira Kovac"  # the quote's "He" gives her no gender
     assert _name(att, "doesn't retire") == "Oskar Marn"  # "Marn" alone is the one whose name ends so
+
+
+def test_asides_with_an_auxiliary_and_before_the_source_are_the_reporters():
+    _, att = run("Mira Kovac, who has lived opposite for 40 years, says the baker gave bread away free. "
+                 "At the district hospital in Orvel, where a tent ward has been set up in the car park, "
+                 "Dr. Lina Barros said staff were treating about 30 new patients a day.")
+    assert _claim(att, "who has lived opposite").kind == "unsourced"
+    assert _claim(att, "tent ward has been set up").kind == "unsourced"
+    assert _name(att, "30 new patients") == "Lina Barros"
+
+
+def test_a_learned_claim_that_is_only_the_verbs_object_is_dropped():
+    # the tagger (PolNeAR's wider notion) reads "mixes" and "gave" as cues; their content is a bare object
+    _, att = run("Oskar Marn, who is 81, mixes the first rye dough by hand. "
+                 "The agency gave a different account of the spill.")
+    for words in ("rye dough", "a different account"):
+        c = next(c for c in att.claims if words in c.content.text)
+        assert c.kind == "unsourced", (words, c.kind)
+
+
+def test_a_verdict_is_the_courts_act_and_a_finding_that_is_a_claim():
+    _, att = run("A jury at Kesteven Crown Court on Friday found Halvard Brune guilty of murdering his business "
+                 "partner. The inquiry found that the managers were guilty of gross negligence.")
+    assert _claim(att, "guilty of murdering").kind == "unsourced"
+    assert _claim(att, "gross negligence").kind != "unsourced"

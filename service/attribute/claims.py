@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from ..deadline import check
-from .cues import is_cue_verb, is_stance_verb
+from .cues import is_cue_verb, is_stance_verb, verdict
 from .model import Mention, RawClaim
 from .rules import according, comment, estimates, quotations, speech, stance, stance_words
 from .rules.context import Sentence, Verb
@@ -93,6 +93,8 @@ def _cue_verb(s: Sentence, v) -> Verb | None:
         subj = None
     if comment.as_clause(v):
         return None
+    if verdict(v):
+        return None  # "A jury found Halvard Brune guilty of murder": the court's act, the reporter's fact
     if speech_cue and v.dep_ == "xcomp" and v.head.lemma_.lower() in ("decline", "refuse"):
         return None  # "declined to say whether ...": a refusal states no claim (as "declined to comment")
     return Verb(s, v, subj, speech_cue)

@@ -102,7 +102,19 @@ def decision_act(v) -> bool:
     """An official act with an object or infinitive ("approved a budget", "ordered four diplomats to
     leave", "voted 5-2 to close"): the reporter's fact, not the actor's claim. A clause ("ordered
     that ...") is still content."""
+    if verdict(v):
+        return True
     return v.lemma_.lower() in _DECISIONS and not any(c.dep_ == "ccomp" for c in v.children)
+
+
+_VERDICTS = {"guilty", "liable", "innocent"}
+
+
+def verdict(v) -> bool:
+    """"A jury found Halvard Brune guilty of murder": a verdict (the court's act), not a finding
+    that someone reports; "The inquiry found that the managers were guilty" stays a claim."""
+    return v.lemma_.lower() == "find" and not any(c.dep_ == "mark" or c.lower_ == "that" for c in v.subtree) \
+        and any(c.lower_ in _VERDICTS and c.head.i == v.i for c in v.children)
 
 
 @cache

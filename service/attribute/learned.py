@@ -37,6 +37,8 @@ REFUSED = {"comment", "say", "discuss", "respond", "answer", "elaborate", "confi
 SILENT = {"respond", "reply", "return", "comment", "answer"}
 # ... unless the model is this sure of the content
 SURE = float(os.environ.get("CLAIMTRACE_TAGGER_SURE", "0.95"))
+# drop a learned claim whose content is only its cue's object phrase (see _object_only); off for A/B
+NP_GUARD = os.environ.get("CLAIMTRACE_TAGGER_NP_GUARD", "1") != "0"
 
 
 def rule_tags(st, i: int, sd) -> list[str]:
@@ -120,6 +122,8 @@ def assemble(text: str, st, per_sent: list[list[TagSpan]], min_prob: float = MIN
         content = _trim(text, g["start"], g["end"])
         if content is None:
             continue
+        if NP_GUARD and _object_only(st, ci, csp, content):
+            continue
         mention = _source_for(st, per_sent, ci, csp)
         if mention is not None and not _plausible_source(st, ci, mention, content):
             continue
@@ -129,6 +133,19 @@ def assemble(text: str, st, per_sent: list[list[TagSpan]], min_prob: float = MIN
         conf = round(min(0.6, 0.2 + 0.4 * prob), 2)
         out.append(RawClaim(kind, content, _chars(st, ci, csp), mention, g["sent"], "tagger", conf))
     return out
+
+
+def _object_only(st, ci: int, csp: TagSpan, content: tuple[int, int]) -> bool:
+    """The learned content is only the cue verb's noun-phrase object or adjunct, with no verb and
+    no quotation in it ("found Halvard Brune guilty", "recommended the offer", "posted a photograph"):
+    an act the reporter states, which PolNeAR's wider notion labels and a newsroom does not."""
+    sd, base = st.parsed[ci], st.sents[ci].start
+    toks = [t for t in sd if content[0] <= base + t.idx < content[1]]
+    if not toks or any(t.pos_ in ("VERB", "AUX") or t.is_quote or t.text in "“”\"" for t in toks):
+        return False
+    root = sd[csp.start:csp.end].root
+    return all(t.head.i == root.i or any(a.i == root.i for a in t.ancestors) for t in toks) \
+        and any(t.head.i == root.i and t.dep_ in ("dobj", "prep", "attr", "oprd", "npadvmod", "advmod", "acomp") for t in toks)
 
 
 def _plausible(sd, csp: TagSpan, prob: float) -> bool:

@@ -98,8 +98,9 @@ def _aside_spans(sd, base: int, lo: int, hi: int, regions) -> list[tuple[int, in
     spanning [lo, hi) of sentence sd: "..., which represents ...", "..., where the only branch is ..."."""
     out = []
     for t in sd:
-        if t.dep_ != "relcl" or t.tag_ not in FINITE_TAGS or not lo <= base + t.idx < hi:
-            continue
+        finite = t.tag_ in FINITE_TAGS or any(a.dep_ in ("aux", "auxpass") and a.tag_ in FINITE_TAGS for a in t.children)
+        if t.dep_ != "relcl" or not finite or not lo <= base + t.idx < hi:
+            continue  # ("who has lived opposite for 40 years": finite through its auxiliary)
         first, last = t.left_edge.i, t.right_edge.i
         if first == 0 or sd[first - 1].text != "," or last - first < 3 or is_cue_verb(t) \
                 or stance_class(t.lemma_.lower()):  # "..., who expects inflation to ease": a belief of theirs
@@ -128,6 +129,18 @@ def source_asides(raw: list[RawClaim], sents, parsed, regions) -> list[tuple[int
         lo, hi = s.start + head.left_edge.idx, s.start + head.right_edge.idx + len(head.right_edge.text)
         for span in _aside_spans(sd, s.start, lo, hi, regions):
             if not (c.content[0] < span[1] and span[0] < c.content[1]):
+                out.add(span)
+    # the same aside on a scene set before the source ("At the district hospital in Orvel, where a
+    # tent ward has been set up, Dr. Lina Barros said ..."): outside every claim, it is the reporter's
+    contents = Spans([(c.content[0], c.content[1], None) for c in raw])
+    first: dict[int, int] = {}  # sentence -> where its first source mention starts
+    for c in raw:
+        if c.mention is not None and c.sent < len(sents) and c.mention.sent == c.sent:
+            first[c.sent] = min(first.get(c.sent, c.mention.start), c.mention.start)
+    for j, mention_start in sorted(first.items()):
+        s, sd = sents[j], parsed[j]
+        for span in _aside_spans(sd, s.start, s.start, mention_start, regions):
+            if span[1] <= mention_start and not contents.overlaps(span[0], span[1]):
                 out.add(span)
     return sorted(out)
 
