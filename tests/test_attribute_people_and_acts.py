@@ -243,3 +243,31 @@ def test_a_verdict_is_the_courts_act_and_a_finding_that_is_a_claim():
                  "partner. The inquiry found that the managers were guilty of gross negligence.")
     assert _claim(att, "guilty of murdering").kind == "unsourced"
     assert _claim(att, "gross negligence").kind != "unsourced"
+
+
+def test_lede_speaker_with_a_pronoun_is_the_person_named_next():
+    _, att = run("A security researcher says she found an unprotected database belonging to the running app "
+                 "StrideMap.\n\n"
+                 "The researcher, Yara Sandoval, who runs a small security firm, said the database had been open "
+                 "for five weeks. \"There was no password,\" Ms. Sandoval said.")
+    assert _name(att, "unprotected database") == "Yara Sandoval"
+
+
+def test_an_unattached_spokesman_speaks_for_the_body_just_quoted():
+    _, att = run("The Coast and Mountain Rescue Service said its crews had been called out 63 times. A spokesman "
+                 "said two fishermen had been lifted from a trawler by helicopter.")
+    assert _name(att, "two fishermen") == "Coast and Mountain Rescue Service"
+
+
+def test_the_union_is_never_the_employer_it_strikes_against():
+    _, att = run("Sorrel Air cancelled 140 flights on Monday. The airline said it had offered a 6 percent rise.\n\n"
+                 "The union representing the crew said the offer was worth less than inflation. Marek Holloway, "
+                 "who leads the cabin crew section of the Transport and Aviation Workers' Federation, said members "
+                 "had not had a rise since 2021.")
+    assert _name(att, "less than inflation") != "Sorrel Air"
+
+
+def test_one_of_a_group_is_the_group():
+    _, att = run("Teo Ravello has asked to leave the club, according to three people close to the player. "
+                 "One of the people close to the player said Ravello felt the club had broken a promise.")
+    assert _name(att, "broken a promise") == "three people close to the player"

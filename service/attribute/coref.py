@@ -65,6 +65,7 @@ def _title_tokens() -> frozenset[str]:
     return frozenset(x.strip(".") for x in TITLES)
 
 
+_PART_OF = re.compile(r"^(?:one|two|three|some|several|many|most|each|another) of (?:(?:the|those|these) )?(.{6,})$")  # on norm() text, which drops "the"
 _AGED = re.compile(r"^(?:[Tt]he )?(\d{1,3})-year-old$")
 _AGE_OF = re.compile(r"\b((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+), (?:who is |aged )?(\d{1,3}),")
 
@@ -226,6 +227,14 @@ class Resolver:
             self._issued[idx] = (m.sent, medium)
 
     def _resolve(self, m: Mention) -> int:
+        # "One of the people close to the player" after "three people close to the player": that group
+        part = _PART_OF.match(norm(m.text))
+        if part:
+            group = part.group(1)
+            for idx in self._recent_entities():
+                e = self.entities[idx]
+                if e.plural and e.merged_into is None and any(norm(x.text).endswith(group) for x in self._view(idx).mentions):
+                    return idx
         if m.kind == "person" and m.name:
             toks = _name_tokens(m.name)
             if len(toks) == 1:
@@ -430,8 +439,9 @@ class Resolver:
                 continue
             if want == "person" and e.kind == "person":
                 return idx
-            if want == "org" and e.kind == "org" and _compatible(m.head, self._view(idx)):
-                return idx
+            if want == "org" and e.kind == "org" and _compatible(m.head, self._view(idx)) \
+                    and (m.head not in _sectors() or _fits_name(m.head, self._name_toks[idx])):
+                return idx  # ("the union" is never the airline it is striking against)
         return None
 
 
@@ -514,9 +524,10 @@ def lede_cataphora(entities: list[Entity], quoted: set[int], para_of_sent: list[
     for i, e in enumerate(entities):
         if e.merged_into is not None or e.kind != "generic" or e.plural:
             continue
-        if not e.mentions or not all(m.indefinite for m in e.mentions) or not _person_like(e):
+        named = [m for m in e.mentions if m.kind != "pronoun"]  # "A security researcher says she found ..."
+        if not named or not all(m.indefinite for m in named) or not _person_like(e):
             continue
-        first = min(e.mentions, key=lambda m: m.start)
+        first = min(named, key=lambda m: m.start)
         if para_of_sent[first.sent] > 1 or "anonym" in first.full.lower():
             continue
         best = None
@@ -568,10 +579,21 @@ def spokes_bodies(entities: list[Entity]) -> None:
         first = min(named, key=lambda m: m.start)
         body = next((m.org_of for m in named if m.org_of), None)
         if body is None:
+            j = _body_just_before(entities, i, first)
+            if j is not None:
+                merge(entities, i, j)
             continue
         j = _body_entity(entities, i, body, first)
         if j is not None:
             merge(entities, i, j)
+
+
+def _body_just_before(entities: list[Entity], i: int, at: Mention) -> int | None:
+    """"The Coast and Mountain Rescue Service said ... A spokesman said ...": a spokesperson of no
+    named body speaks for the one organisation that was the subject of this or the previous sentence."""
+    near = {j for j, f in enumerate(entities) if j != i and f.merged_into is None and f.kind == "org"
+            and any(m.subject and at.sent - 1 <= m.sent <= at.sent and m.start < at.start for m in f.mentions)}
+    return next(iter(near)) if len(near) == 1 else None
 
 
 def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int | None:

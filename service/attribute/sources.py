@@ -175,6 +175,9 @@ def _says_who(h, acl, right: int) -> bool:
     after a comma, not past the verb, and not the anonymity formula ("officials speaking on
     condition of anonymity"), which types the source rather than names it."""
     doc = h.doc
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in h.children)
+    if definite and h.tag_ != "NNS":
+        return False  # "The union representing the crew": a description of a body named elsewhere
     return h.pos_ == "NOUN" and h.dep_ in SUBJ_DEPS and acl.tag_ in ("VBG", "VBN") and acl.i == right + 1 \
         and acl.right_edge.i < h.head.i and acl.right_edge.i - acl.i < 9 and acl.lemma_.lower() not in _ANON_VERBS \
         and not any(t.lower_ in ("anonymity", "condition", ",") for t in doc[acl.i : acl.right_edge.i + 1])
