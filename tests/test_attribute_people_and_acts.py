@@ -271,3 +271,13 @@ def test_one_of_a_group_is_the_group():
     _, att = run("Teo Ravello has asked to leave the club, according to three people close to the player. "
                  "One of the people close to the player said Ravello felt the club had broken a promise.")
     assert _name(att, "broken a promise") == "three people close to the player"
+
+
+def test_the_n_year_old_as_speaker():
+    _, att = run("Corvane's chief technology officer, Felix Amadi, said the first email had gone to a support inbox. "
+                 "\"We got this wrong, and we're not going to pretend otherwise,\" said the 39-year-old, who "
+                 "co-founded the company in 2018.\n\n"
+                 "Norrvik's chairman, Bertil Hake, said the offer gave shareholders certainty. The 66-year-old told "
+                 "reporters that two other bidders had approached the company.")
+    assert _name(att, "pretend otherwise") == "Felix Amadi"
+    assert _name(att, "two other bidders") == "Bertil Hake"

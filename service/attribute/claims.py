@@ -72,6 +72,11 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     return claims, dangling
 
 
+def aged(t) -> bool:
+    """Token t is the "old" of "the 39-year-old"."""
+    return t.lower_ == "old" and t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ == "year"
+
+
 def _cue_verb(s: Sentence, v) -> Verb | None:
     """Token v as a cue verb of its sentence, or None: not a cue verb, inside a quotation, with a
     speaker inside someone else's quotation, a comment clause ("as X put it": comment.as_claims),
@@ -89,8 +94,8 @@ def _cue_verb(s: Sentence, v) -> Verb | None:
         speech_cue = True  # read by the speech table, whose record rule (stance.record_shows) takes it
     if subj is not None and s.quoted(subj):
         return None  # a speaker inside someone else's quotation
-    if subj is not None and subj.pos_ not in _SOURCE_POS:
-        subj = None
+    if subj is not None and subj.pos_ not in _SOURCE_POS and not aged(subj):
+        subj = None  # ("said the 39-year-old": the adjective heads a person)
     if comment.as_clause(v):
         return None
     if verdict(v):

@@ -288,6 +288,12 @@ class Resolver:
                 e = self.entities[idx]
                 if e.kind == "person" and any(_name_tokens(n) == toks for n in self._names[idx]):
                     return idx
+        elif age:
+            # no age given: the named person just before ("Norrvik's chairman, Bertil Hake, said ...
+            # The 66-year-old told reporters")
+            for mm, idx in self._candidates(m, 2):
+                if self.entities[idx].kind == "person" and self._names[idx] and not self.entities[idx].plural:
+                    return idx
         # generic noun phrase
         if m.definite:
             got = self._definite(m)
