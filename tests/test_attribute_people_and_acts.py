@@ -281,3 +281,9 @@ def test_the_n_year_old_as_speaker():
                  "reporters that two other bidders had approached the company.")
     assert _name(att, "pretend otherwise") == "Felix Amadi"
     assert _name(att, "two other bidders") == "Bertil Hake"
+
+
+def test_bare_police_is_the_named_force():
+    _, att = run("Carvossa Police said about 9,000 people had attended the march. The organisers put the crowd "
+                 "at 25,000. The march was peaceful, police said.")
+    assert _name(att, "march was peaceful") == "Carvossa Police"

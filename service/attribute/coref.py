@@ -299,6 +299,11 @@ class Resolver:
             got = self._definite(m)
             if got is not None:
                 return got
+        elif m.head == "police" and not m.indefinite and not _modifiers(m):
+            # bare "police said" after "Carvossa Police": the force the article names
+            for idx in self._recent_entities():
+                if self.entities[idx].kind == "org" and _fits_name("police", self._name_toks[idx]):
+                    return idx
         key = norm(m.text)
         for idx in self._recent_entities():
             if self.entities[idx].kind == "generic" and key in self._keys[idx]:
