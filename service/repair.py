@@ -30,7 +30,7 @@ from .ingest import Document
 from .prompts import load
 from .schema import SummarizeOptions, SummarySentence
 from .selection import select_units, target_length
-from .summarize import Draft, DraftSentence, extractive_unit
+from .summarize import Draft, DraftSentence, extractive_unit, numbers
 from .verify import LOST, Check, Verdict, Verifier, content_words, verify
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,10 @@ def repair(
             continue
         # replace a failing sentence by the extractive sentence for the same claims when that passes
         fresh = [i for i in s.claim_ids if i not in used]
-        for ids in ([fresh] if len(fresh) > 1 else []) + [[i] for i in fresh]:
+        # alone, the claim with more facts (numbers, then length) first: one sentence keeps one of them
+        alone = sorted(fresh, key=lambda i: (-len(numbers(verifier.claims[i].content.text)),
+                                             -len(verifier.claims[i].content.text)))
+        for ids in ([fresh] if len(fresh) > 1 else []) + [[i] for i in alone]:
             alt = extractive_for(verifier, ids)
             if verifier.check(alt).ok:
                 sentences.append(SummarySentence(text=alt.text, claim_ids=ids, verified=True))

@@ -141,3 +141,65 @@ def test_a_sentence_with_another_sources_words_is_its_claims_own_words_again():
                                            ["c2"])], raw="", prompt_version="summarize.v3")
     summary = repair(verify(draft, doc, att), doc, att, SummarizeOptions(max_sentences=3))
     assert summary.sentences[0].text.startswith("Morvalia on Wednesday ordered four Estrali diplomats to leave")
+
+
+def test_a_possessive_keeps_the_name_it_is_made_of():
+    text = "Ivo Marek said the club would send 40 players to Dornland's northern league."
+    att = Attribution(claims=[Claim(id="c1", kind="indirect", source_id="s1", confidence=0.9,
+                                    content=Span.of(text, text.index("the club"), len(text) - 1),
+                                    cue=Span.of(text, text.index("said"), text.index("said") + 4),
+                                    source_mention=Span.of(text, 0, 9))],
+                      sources=[Source(id="s1", name="Ivo Marek", type="person", mentions=[Span.of(text, 0, 9)])], warnings=[])
+    check = Verifier(ingest(text=text), att).check(DraftSentence(
+        "Ivo Marek said the club would send 40 players to Dornland’s northern league.", ["c1"]))
+    assert check.ok, check.problems  # "Dornland’s" (curly) carries "Dornland"
+
+
+def test_when_a_unit_can_only_be_one_sentence_the_claim_with_the_facts_is_kept():
+    from service.repair import repair as run
+    from service.verify import Check
+
+    text = "The Kremlin hailed new steps in the partnership. Sergei Volk said 5,000 workers would go to Kursk."
+
+    def at(needle):
+        i = text.index(needle)
+        return Span.of(text, i, i + len(needle))
+
+    sources = [Source(id="s1", name="Kremlin", type="government", mentions=[at("The Kremlin")]),
+               Source(id="s2", name="Sergei Volk", type="person", mentions=[at("Sergei Volk")])]
+    claims = [Claim(id="c1", kind="indirect", content=at("new steps in the partnership"), cue=at("hailed"),
+                    source_mention=at("The Kremlin"), source_id="s1", confidence=0.8),
+              Claim(id="c2", kind="indirect", content=at("5,000 workers would go to Kursk"), cue=at("said"),
+                    source_mention=at("Sergei Volk"), source_id="s2", confidence=0.9)]
+    att = Attribution(claims=claims, sources=sources, warnings=[])
+    doc = ingest(text=text)
+
+    class NoPairs(Verifier):  # a unit whose joined sentence cannot pass (as a verifier false alarm once made it)
+        def check(self, s):
+            return Check(ok=False, problems=["a two-claim sentence"]) if len(s.claim_ids) > 1 else super().check(s)
+
+    verifier = NoPairs(doc, att)
+    draft = Draft(sentences=[DraftSentence("Kremlin hailed new steps; 5,000 workers will go.", ["c1", "c2"])],
+                  raw="", prompt_version="summarize.v3")
+    summary = run(verify(draft, doc, att, verifier), doc, att, SummarizeOptions(max_sentences=1), verifier=verifier)
+    assert [s.claim_ids for s in summary.sentences] == [["c2"]]  # the claim with the number, not the first one
+
+
+def test_a_cited_sources_name_does_not_name_the_source_of_a_claim_it_carries():
+    text = ("The Agriculture Ministry said it would suspend all wheat exports from Dec. 15. "
+            "Agriculture Minister Petra Halas denied that officials had known about the shortfall since August.")
+
+    def at(needle):
+        i = text.index(needle)
+        return Span.of(text, i, i + len(needle))
+
+    sources = [Source(id="s1", name="Agriculture Ministry", type="government", mentions=[at("The Agriculture Ministry")]),
+               Source(id="s2", name="Petra Halas", type="person", mentions=[at("Agriculture Minister Petra Halas")])]
+    claims = [Claim(id="c1", kind="indirect", content=at("it would suspend all wheat exports from Dec. 15"), cue=at("said"),
+                    source_mention=at("The Agriculture Ministry"), source_id="s1", confidence=0.9),
+              Claim(id="c2", kind="indirect", content=at("officials had known about the shortfall since August"),
+                    cue=at("denied"), source_mention=at("Agriculture Minister Petra Halas"), source_id="s2", confidence=0.9)]
+    verifier = Verifier(ingest(text=text), Attribution(claims=claims, sources=sources, warnings=[]))
+    check = verifier.check(DraftSentence("Wheat exports will be suspended from Dec. 15, and Agriculture Minister Petra Halas "
+                                         "denied that officials had known about the shortfall since August.", ["c2"]))
+    assert any(p.startswith("carries c1 without naming its source") for p in check.problems), check.problems
