@@ -22,7 +22,7 @@ def test_seed_greedy_tokens_unchanged(real_backend):
     if real_backend.info.backend != "transformers":
         pytest.skip("the recorded ids are the default transformers runtime's")
     want = json.loads(GOLDEN.read_text())
-    got = token_ids(real_backend, list(want))
+    got = token_ids(real_backend, list(want), recorded=want)  # the recorded prompts, replayed
     for name, row in want.items():
         assert got[name]["service"] == row["service"], f"{name}: the service call's tokens changed"
         assert got[name]["batch1"] == row["batch1"], f"{name}: the batch-1 tokens changed"
