@@ -18,7 +18,7 @@ from .cues import is_cue_verb, is_stance_verb, verdict
 from .model import Mention, RawClaim
 from .rules import according, comment, estimates, quotations, speech, stance, stance_words
 from .rules.context import Sentence, Verb
-from .sources import stranded_subject, subject_of
+from .sources import aged, stranded_subject, subject_of
 
 SPEECH_RULES = (
     (speech.clause_complement, 0.9),  # "he told reporters that X"
@@ -70,11 +70,6 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     for rule, confidence in SENTENCE_RULES:
         claims.extend(rule(s, claims, confidence))
     return claims, dangling
-
-
-def aged(t) -> bool:
-    """Token t is the "old" of "the 39-year-old"."""
-    return t.lower_ == "old" and t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ == "year"
 
 
 def _cue_verb(s: Sentence, v) -> Verb | None:

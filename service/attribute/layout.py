@@ -21,8 +21,7 @@ from .intervals import Spans
 from .lexicon import words
 from .model import RawClaim
 from .quotes import kind_of, trim
-from .sources import issuer as _issuer
-from .sources import make_mention
+from .sources import issuer, make_mention
 
 _LABEL = re.compile(r"^[\"“'‘]?\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+\S")
 _DASH = re.compile(r"^[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*(?=[A-Z])")
@@ -116,7 +115,7 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
         if label and cue[0] != colon:
             para_end = s.end  # "Said X: ..." introduces its own sentence
         runs = [(colon + 1, para_end)] if label and cue[0] != colon else _own_runs(sents, parsed, i, colon, para_end, text, raw)
-        if {t.lower_ for t in label} & _CHAIR:
+        if is_chair(" ".join(t.text for t in label)):
             runs = [r for r in runs if _states_something(sents, parsed, r)]
         mention = make_mention(head, i, s.start)
         first = s.start + label[0].idx
@@ -131,13 +130,20 @@ def speaker_labels(sents, parsed, text, regions, raw) -> list[RawClaim]:
 
 
 _OWN = {"i", "we", "you", "me", "us"}
-_CHAIR = {"moderator", "host", "interviewer", "anchor", "presenter", "chair", "q"}
+_NOT_THIRD = _OWN | {"let", "'s", "it", "that", "this"}  # subjects that name no third party
+# Who runs a debate or an interview rather than takes part ("MODERATOR:", "Q:", "HOST:")
+CHAIR_WORDS = frozenset({"moderator", "host", "interviewer", "anchor", "presenter", "chair", "q", "question"})
+
+
+def is_chair(name: str) -> bool:
+    """Is this label or name a moderator's or interviewer's ("MODERATOR", "Q", "the host")?"""
+    return bool({w.lower().strip(".:") for w in name.split()} & CHAIR_WORDS)
 
 
 def chair_label(text: str) -> bool:
     """Does this text open with a moderator's or interviewer's label ("MODERATOR:", "Q:")?"""
     m = _LABEL.match(text)
-    return m is not None and bool({w.lower().strip(".") for w in m.group(1).split()} & _CHAIR)
+    return m is not None and is_chair(m.group(1))
 
 
 def drop_chair_chatter(raw, sents, parsed, text: str) -> list:
@@ -146,7 +152,7 @@ def drop_chair_chatter(raw, sents, parsed, text: str) -> list:
     for c in raw:
         m = c.mention
         if m is not None and c.cue is not None and text[c.cue[0]:c.cue[1]] == ":" \
-                and {w.lower().strip(".") for w in m.text.split()} & _CHAIR \
+                and is_chair(m.text) \
                 and not _states_something(sents, parsed, c.content):
             continue
         out.append(c)
@@ -165,7 +171,7 @@ def _states_something(sents, parsed, run: tuple[int, int]) -> bool:
             if not lo <= s.start + t.idx < hi or t.dep_ not in ("nsubj", "nsubjpass", "expl") \
                     or t.head.head.lemma_.lower() == "let":  # "Let's let the commissioner finish"
                 continue
-            if t.lower_ not in _OWN and t.lower_ not in ("let", "'s", "it", "that", "this") and t.pos_ != "PRON" or t.dep_ == "expl":
+            if t.dep_ == "expl" or t.pos_ != "PRON" and t.lower_ not in _NOT_THIRD:
                 return True
     return False
 _JOIN_TAIL = re.compile(r"[\s,;]*(\band\b|\bbut\b)?[\s,;]*$")  # ", and" before the next source
@@ -183,8 +189,8 @@ def _reported_by_other(sd, base: int, lo: int, j: int, raw):
             continue  # "the voters agree with me": the speaker's own claim about them
         if v.dep_ in ("ROOT", "parataxis") or v.dep_ == "conj" and v.head.dep_ == "ROOT":
             return c
-        issuer = _issuer(v) if v.dep_ == "acl" else None
-        if issuer is not None and issuer.dep_ == "ROOT":
+        by = issuer(v) if v.dep_ == "acl" else None
+        if by is not None and by.dep_ == "ROOT":
             return c  # "The association put out a statement saying ...": the association's claim
     return None
 

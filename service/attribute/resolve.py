@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from .coref import Resolver, ages_of, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
-from .sources import org_suffixed
-from .sources import TITLES, make_mention, who_antecedent
+from .layout import CHAIR_WORDS, is_chair
+from .sources import TITLES, aged, make_mention, org_suffixed, who_antecedent
 
 
 def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
@@ -19,8 +19,9 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
                 if t.pos_ == "PROPN" and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children)}
     for i, (s, sd) in enumerate(zip(sents, parsed)):
         heads = set()
+        quoted = _quoted_tokens(sd)
         for ent in sd.ents:
-            if _quoted(sd, ent.root):
+            if ent.root.i in quoted:
                 continue  # "... and Mum counted.": a name inside someone's quotation is no antecedent
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
@@ -31,10 +32,9 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
         for t in sd:
             # a described body as a subject ("The ministry declined to comment") is what a later
             # "It said ..." points back to, though it made no claim itself
-            if t.lower_ == "old" and t.i >= 3 and sd[t.i - 2].lower_ == "year" and sd[t.i - 1].text == "-" \
-                    and (t.dep_ in ("nsubj", "nsubjpass") or t.i <= 5 and t.head.i > t.i):
+            if aged(t) and (t.dep_ in ("nsubj", "nsubjpass") or t.i <= 5 and t.head.i > t.i):
                 heads.add(t.i)  # "The 81-year-old dismisses the story.": a person, for a later "he says"
-            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t) and not _quoted(sd, t):
+            if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass") and _subject_anaphor(t) and t.i not in quoted:
                 heads.add(t.i)  # (not one inside a quotation: "what a small agency can do" is no antecedent)
             # a name the small NER model missed, as a subject ("Wealdshire Police have arrested
             # ..., the force said"): the body "the force" points back to
@@ -61,7 +61,7 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
             # their/its are too ambiguous to serve as antecedents
             # (not inside a quotation: the speaker's "He never said a word" is about someone else,
             # and binding it would give the nearest person the wrong gender)
-            if t.pos_ == "PRON" and not _quoted(sd, t) and (
+            if t.pos_ == "PRON" and t.i not in quoted and (
                     t.lower_ in ("he", "she", "it", "they") and t.dep_ in ("nsubj", "nsubjpass")
                     or t.lower_ in ("his", "her") and t.dep_ == "poss"):
                 heads.add(t.i)
@@ -75,20 +75,20 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
     return out
 
 
-_QUOTES = {'"', "“", "”"}
-
-
-def _quoted(sd, t) -> bool:
-    """Is token t inside a quotation opened earlier in its sentence?"""
+def _quoted_tokens(sd) -> set[int]:
+    """Indexes of the tokens inside a quotation opened earlier in their sentence."""
+    inside: set[int] = set()
     opened = False
-    for x in sd[: t.i]:
-        if x.text in ("“",):
+    for x in sd:
+        if opened:
+            inside.add(x.i)
+        if x.text == "“":
             opened = True
         elif x.text == "”":
             opened = False
         elif x.text == '"':
             opened = not opened
-    return opened
+    return inside
 
 
 def _authored_document(t) -> bool:
@@ -162,7 +162,7 @@ def resolve_entities(raw, sents, parsed, text: str):
 _CHAIR_NAMED = re.compile(
     r"\b(?i:(?:moderated|hosted|presented|conducted|chaired) by|the (?:moderator|host|interviewer|presenter) was)"
     r"\s+((?:[A-Z][\w'’-]+\s){1,2}[A-Z][\w'’-]+)")
-_CHAIR_LABELS = {"moderator", "host", "interviewer", "presenter"}
+_CHAIR_LABELS = CHAIR_WORDS - {"q", "question"}  # labels a named moderator or host speaks under
 
 
 def named_chairs(entities, text: str) -> None:
@@ -183,7 +183,6 @@ def named_chairs(entities, text: str) -> None:
 
 
 _OPPONENT = re.compile(r"^your (?:opponent|rival|challenger)$", re.I)
-_CHAIR_WORDS = {"moderator", "host", "q", "question", "interviewer", "anchor", "presenter"}
 
 
 def debate_opponents(raw, entities, text: str) -> None:
@@ -193,7 +192,7 @@ def debate_opponents(raw, entities, text: str) -> None:
     turns = sorted((c.mention.start, c.mention.entity) for c in raw
                    if c.cue is not None and text[c.cue[0]:c.cue[1]] == ":" and c.mention is not None
                    and c.mention.entity is not None and c.mention.kind != "pronoun")
-    speakers = {e for _, e in turns if not (_name_words(entities[e]) & _CHAIR_WORDS)}
+    speakers = {e for _, e in turns if not is_chair(" ".join(_names_of(entities[e])))}
     if len(speakers) != 2:
         return
     for c in raw:
@@ -228,5 +227,5 @@ def _addressee(text: str, at: int, speakers: set[int], entities) -> int | None:
     return hit[0] if len(hit) == 1 else None
 
 
-def _name_words(e) -> set[str]:
-    return {w.lower().strip(".:") for n in e.names + [x.text for x in e.mentions[:3]] for w in n.split()}
+def _names_of(e) -> list[str]:
+    return e.names + [x.text for x in e.mentions[:3]]

@@ -93,6 +93,11 @@ def _label(t) -> bool:
     return t.i + 1 < len(doc) and doc[t.i + 1].text == ":" and t.left_edge.i == t.sent.start
 
 
+def aged(t) -> bool:
+    """Token t is the "old" of "the 39-year-old", which heads a person."""
+    return t.lower_ == "old" and t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ == "year"
+
+
 def who_antecedent(rel):
     """The noun a relative clause modifies. The parser often hangs "who ..." on the nearest noun,
     a place or body inside the person's phrase ("three carers at Larchfield, who asked ..."):
