@@ -149,8 +149,7 @@ class Verifier:
         cited = [self.claims[i] for i in ids if i in self.claims]
         cited_words = set().union(*(content_words(c.content.text) for c in cited)) if cited else set()
         for c in cited:  # naming the cited source ("Harlan Referees' Association said") carries no other claim
-            src = self.sources[c.source_id]
-            cited_words |= content_words(" ".join([src.name, *(m.text for m in src.mentions), self.reader_name(c) or ""]))
+            cited_words |= self._voice_words(c)
         cited_nums = set().union(*(numbers(c.content.text) for c in cited)) if cited else set()
         sent_nums = {n for n in numbers(sentence) if len(n) > 1 or n not in "0123456789"} - cited_nums
         out = []
@@ -164,6 +163,11 @@ class Verifier:
             if by_number or by_words:
                 out.append(c)
         return out
+
+    def _voice_words(self, claim) -> set[str]:
+        """Content words of the names a claim's source goes by: its name, its mentions, its reader name."""
+        src = self.sources[claim.source_id]
+        return content_words(" ".join([src.name, *(m.text for m in src.mentions), self.reader_name(claim) or ""]))
 
     def lost_facts(self, sentence: str, ids: list[str]) -> list[str]:
         """What a sentence lost of the claims it cites: a number, a name (a capitalised word inside the
@@ -214,9 +218,8 @@ class Verifier:
             return []
         own = content_words("said says told according statement reported added claimed warned denied")
         for c in cited:
-            src = self.sources[c.source_id]
-            own |= content_words(" ".join([c.content.text, c.cue.text if c.cue else "", src.name, src.description or "",
-                                           *(m.text for m in src.mentions), self.reader_name(c) or ""]))
+            own |= self._voice_words(c) | content_words(" ".join(
+                [c.content.text, c.cue.text if c.cue else "", self.sources[c.source_id].description or ""]))
         words = content_words(sentence)
         new = words - own
         if not new:
