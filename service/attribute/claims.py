@@ -72,6 +72,19 @@ def sentence_claims(sd, si: int, base: int, sent_end: int, text: str, regions: l
     return claims, dangling
 
 
+def _mistagged_subject(subj) -> bool:
+    """A subject the tagger gave a wrong part of speech: "Many of his supporters believe" (ADJ),
+    "Ham went on to explain" (INTJ): a quantity with its group, or a capitalised name."""
+    if subj.dep_ != "nsubj":
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" for g in c.children) for c in subj.children):
+        return subj.lower_ in _GROUP_QUANTITIES
+    return subj.pos_ in ("INTJ", "ADJ") and subj.is_title and subj.lower_ not in _GROUP_QUANTITIES
+
+
+_GROUP_QUANTITIES = {"many", "most", "some", "several", "few", "both", "all", "half", "each"}
+
+
 def _cue_verb(s: Sentence, v) -> Verb | None:
     """Token v as a cue verb of its sentence, or None: not a cue verb, inside a quotation, with a
     speaker inside someone else's quotation, a comment clause ("as X put it": comment.as_claims),
@@ -89,10 +102,12 @@ def _cue_verb(s: Sentence, v) -> Verb | None:
         speech_cue = True  # read by the speech table, whose record rule (stance.record_shows) takes it
     if subj is not None and s.quoted(subj):
         return None  # a speaker inside someone else's quotation
-    if subj is not None and subj.pos_ not in _SOURCE_POS and not aged(subj):
+    if subj is not None and subj.pos_ not in _SOURCE_POS and not aged(subj) and not _mistagged_subject(subj):
         subj = None  # ("said the 39-year-old": the adjective heads a person)
     if comment.as_clause(v):
         return None
+    if v.lemma_.lower() == "quote" and any(c.dep_ == "prep" and c.lower_ == "as" for c in v.children):
+        return None  # "OSNA quoted Aleksei Dorn as saying ...": Dorn's claim, read from "saying"
     if verdict(v):
         return None  # "A jury found Halvard Brune guilty of murder": the court's act, the reporter's fact
     if speech_cue and v.dep_ == "xcomp" and v.head.lemma_.lower() in ("decline", "refuse"):

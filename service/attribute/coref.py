@@ -19,6 +19,8 @@ The caps are far above what a news article needs; `Resolver.capped` records that
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from functools import lru_cache
 
@@ -262,6 +264,12 @@ class Resolver:
                         if m.gender and e.gender and m.gender != e.gender:
                             continue
                         return idx
+            if len(toks) == 1 and not m.titles and not m.gender:
+                # "Ostmere now expects ..." after "Ostmere Shipping said": a lone word NER calls a
+                # person is the company whose name it opens, when no person has it
+                got = self._named_org(replace(m, kind="org"))
+                if got is not None:
+                    return got
             return self._new(m, "person")
         if m.kind in ("org", "gpe") and m.name:
             got = self._named_org(m)
@@ -379,6 +387,13 @@ class Resolver:
                 return fallback[1]
             if low in PERSON_PRONOUNS:
                 if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
+                    if m.gender and not e.gender:
+                        # "Harriet Quance told the jury that Mr. Stallard's business owed ... and that he
+                        # had ...": someone of that sentence known to be male beats one of unknown gender
+                        sure = next((j for mm2, j in cands if mm2.sent == mm.sent and j != idx and self._person_like(j)
+                                     and not self.entities[j].plural and self.entities[j].gender == m.gender), None)
+                        if sure is not None:
+                            return sure
                     return idx
             elif low in IT_PRONOUNS:
                 if self._thing_like(idx):
@@ -439,6 +454,9 @@ class Resolver:
                     return idx
                 continue
             own = _fits_name(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
+            # "the agency" after "Oskaria's state news agency, OSNA": the article's own word for it
+            own = own or any(x.description_head == m.head or x.kind != "pronoun" and x.head == m.head
+                             for x in self._view(idx).mentions)
             if ((want == "person") == self._person_like(idx) or want == "org" and self._thing_like(idx)) \
                     and (own or _compatible(m.head, self._view(idx))):
                 return idx
@@ -626,8 +644,8 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
         if not before or at.sent - max(m.sent for m in before) > 12:
             continue
         fits = _fits_name(head, _name_words(f))
-        if not (fits or _compatible(head, f)):
-            continue
+        if not (fits or _compatible(head, f)) or head in _sectors() and not fits:
+            continue  # ("a league spokesman" is not the club the league's team plays next)
         # "a spokeswoman for the operator": the body named as an operator ("... Regional Rail")
         # before a nearer one that is merely an organisation (the union in the dispute)
         key = (not fits, at.start - max(m.start for m in before), j)

@@ -102,11 +102,21 @@ def decision_act(v) -> bool:
     """An official act with an object or infinitive ("approved a budget", "ordered four diplomats to
     leave", "voted 5-2 to close"): the reporter's fact, not the actor's claim. A clause ("ordered
     that ...") is still content."""
-    if verdict(v):
+    if verdict(v) or results(v):
         return True
     return v.lemma_.lower() in _DECISIONS and not any(c.dep_ == "ccomp" for c in v.children)
 
 
+def results(v) -> bool:
+    """"reported a 38% fall in net profit", "reported revenue of 210 million euros": a company's
+    published results are the reporter's fact; "reported that profit fell" stays a claim."""
+    if v.lemma_.lower() != "report" or any(c.dep_ == "ccomp" for c in v.children):
+        return False
+    obj = next((c for c in v.children if c.dep_ == "dobj" and c.i > v.i), None)
+    return obj is not None and any(t.lemma_.lower() in _RESULT_NOUNS for t in obj.subtree)
+
+
+_RESULT_NOUNS = words("result_nouns")
 _VERDICTS = {"guilty", "liable", "innocent"}
 
 

@@ -243,6 +243,33 @@ def colon_paragraphs(sents, text, regions, raw, dangling) -> list[RawClaim]:
         cue, mention = cues[-1]
         out.append(RawClaim(kind_of(text, content, regions), content, cue, mention, i, "colon", 0.8))
         taken.add(out[-1])
+    return out + _quoted_after_colon(sents, text, regions, raw + out)
+
+
+def _quoted_after_colon(sents, text, regions, raw) -> list[RawClaim]:
+    """"She explained how the team had reached its figure:" and a quotation opening the next
+    paragraph (running on over paragraphs): the speaker's own words, though the cue found a clause."""
+    ends_colon = {c.sent: c for c in raw if c.mention is not None and c.cue is not None and c.rule != "colon"
+                  and text[sents[c.sent].start : sents[c.sent].end].rstrip().endswith(":")}
+    if not ends_colon:
+        return []
+    starts = {r[0]: r for r in regions}
+    taken = _Taken(raw)
+    out: list[RawClaim] = []
+    for i, c in sorted(ends_colon.items()):
+        if i + 1 >= len(sents) or sents[i + 1].paragraph != sents[i].paragraph + 1:
+            continue
+        k = sents[i + 1].start
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        r = starts.get(k)
+        if r is None:
+            continue
+        content = trim(text, r[0], r[1])
+        if content[1] <= content[0] or taken.overlaps(content, out):
+            continue
+        out.append(RawClaim("direct", content, c.cue, c.mention, i, "colon", 0.8))
+        taken.add(out[-1])
     return out
 
 

@@ -123,7 +123,9 @@ def assemble(text: str, st, per_sent: list[list[TagSpan]], min_prob: float = MIN
         if content is None:
             continue
         if NP_GUARD and _object_only(st, ci, csp, content):
-            continue
+            if not _forecast(st, ci, csp, content):
+                continue
+            csp, content = _root_only(st, ci, csp, content)  # "now expects full-year": the cue is the verb
         mention = _source_for(st, per_sent, ci, csp)
         if mention is not None and not _plausible_source(st, ci, mention, content):
             continue
@@ -148,6 +150,31 @@ def _object_only(st, ci: int, csp: TagSpan, content: tuple[int, int]) -> bool:
         and any(t.head.i == root.i and t.dep_ in ("dobj", "prep", "attr", "oprd", "npadvmod", "advmod", "acomp") for t in toks)
 
 
+# Verbs whose noun-phrase object with a figure is a forecast someone makes ("expects full-year
+# profit of 700 million", "forecast growth of 2%"): a claim, where "reported a 38% fall" is an act.
+_FORECAST_VERBS = {"expect", "forecast", "predict", "project", "anticipate", "estimate", "see", "target"}
+
+
+def _forecast(st, ci: int, csp: TagSpan, content: tuple[int, int]) -> bool:
+    sd, base = st.parsed[ci], st.sents[ci].start
+    root = sd[csp.start:csp.end].root
+    if root.lemma_.lower() not in _FORECAST_VERBS or root.pos_ != "VERB":
+        return False
+    return any(t.like_num or t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+               for t in sd if content[0] <= base + t.idx < content[1])
+
+
+def _root_only(st, ci: int, csp: TagSpan, content: tuple[int, int]) -> tuple[TagSpan, tuple[int, int]]:
+    """The cue cut to its verb; the object's words it had taken go back to the content."""
+    sd, base = st.parsed[ci], st.sents[ci].start
+    root = sd[csp.start:csp.end].root
+    obj = next((c for c in root.children if c.dep_ == "dobj" and base + c.idx >= content[0]), None)
+    lo = content[0]
+    if obj is not None and root.i < obj.left_edge.i:
+        lo = min(lo, base + obj.left_edge.idx)
+    return TagSpan(csp.role, root.i, root.i + 1, csp.cont, csp.prob), (lo, content[1])
+
+
 def _plausible(sd, csp: TagSpan, prob: float) -> bool:
     """Guards on a learned claim's cue and source that the corpus's wider notion lets through."""
     toks = sd[csp.start:csp.end]
@@ -165,7 +192,7 @@ def _plausible(sd, csp: TagSpan, prob: float) -> bool:
         return False  # "saw a rise", "knows the area": these verbs report only with a clause
     if root.lemma_.lower() in ACT_WITH_INFINITIVE and not any(k.dep_ == "ccomp" for k in root.children):
         return False
-    if _refusal(root) or decision_act(root):
+    if _refusal(root) or decision_act(root) or _raised_passive(root):
         return False
     if STRICT_CUES and prob < SURE and not _reporting_cue(sd, csp):
         return False
@@ -180,6 +207,13 @@ def _plausible_source(st, ci: int, mention, content: tuple[int, int]) -> bool:
     sd, base = st.parsed[ci], st.sents[ci].start
     ents = [t.ent_type_ for t in sd if mention.start <= base + t.idx < mention.end]
     return not (ents and all(e in ("DATE", "TIME") for e in ents))
+
+
+def _raised_passive(root) -> bool:
+    """"He is expected to give evidence", "is understood to have signed", "is said to be": a
+    passive with no agent before an infinitive names no one who expects or says it."""
+    return any(k.dep_ == "auxpass" for k in root.children) and not any(k.dep_ == "agent" for k in root.children) \
+        and any(k.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in k.children) for k in root.children)
 
 
 def _refusal(root) -> bool:

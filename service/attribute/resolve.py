@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .coref import Resolver, ages_of, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
+from .coref import Resolver, ages_of, norm, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
 from .layout import CHAIR_WORDS, is_chair
-from .sources import TITLES, aged, make_mention, org_suffixed, who_antecedent
+from .sources import TITLES, aged, make_mention, org_suffixed, street, who_antecedent
 
 
 def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
@@ -23,6 +23,8 @@ def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
         for ent in sd.ents:
             if ent.root.i in quoted:
                 continue  # "... and Mum counted.": a name inside someone's quotation is no antecedent
+            if street(ent):
+                continue  # "his warehouse on Quay Lane": a place NER may call a person, no antecedent
             if ent.label_ in ("PERSON", "ORG") or (ent.label_ == "GPE" and ent.root.dep_ in ("nsubj", "nsubjpass")):
                 heads.add(ent.root.i)
             elif org_suffixed(ent):
@@ -128,6 +130,31 @@ def _opening_medium(text: str, start: int, mention_start: int) -> str | None:
     return got.group(1).lower() if got else None
 
 
+# Staff a team or company has and a person does not: "Callow Rovers striker Dane Ashby", "Rovers
+# manager Pel Varney", "Brisa Line employees". ("Trump adviser" and "Clinton aide" stay people's.)
+_STAFF = {"striker", "midfielder", "defender", "goalkeeper", "keeper", "winger", "forward", "player", "players",
+          "coach", "manager", "captain", "boss", "employee", "employees", "staff", "worker", "workers",
+          "shareholder", "shareholders", "chief", "ceo", "cfo", "chairman", "chairwoman", "fans", "supporters",
+          "squad", "executive", "executives", "director", "directors"}
+
+
+def _bodies_by_use(parsed) -> set[str]:
+    """norm() names (and their last words) written as a modifier of a staff noun: bodies, whatever
+    NER called them."""
+    out: set[str] = set()
+    for sd in parsed:
+        for t in sd:
+            if t.dep_ == "compound" and (t.pos_ == "PROPN" or t.is_title) and t.head.lemma_.lower() in _STAFF | {w.rstrip("s") for w in _STAFF} \
+                    and t.head.i == t.i + 1 and t.ent_type_ not in ("GPE", "NORP"):
+                first = t
+                while first.i > 0 and sd[first.i - 1].dep_ == "compound" and sd[first.i - 1].is_title \
+                        and sd[first.i - 1].head.i in (t.i, t.head.i):
+                    first = sd[first.i - 1]
+                name = norm(sd[first.i : t.i + 1].text)
+                out.add(name)
+    return out
+
+
 def resolve_entities(raw, sents, parsed, text: str):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
@@ -146,6 +173,11 @@ def resolve_entities(raw, sents, parsed, text: str):
             inside.setdefault((c.mention.start, c.mention.end), c.content)
             if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]]) or _opening_medium(text, sents[c.sent].start, c.mention.start)):
                 media.setdefault((c.mention.start, c.mention.end), medium)
+    bodies = _bodies_by_use(parsed)
+    for m in uniq.values():
+        if m.kind == "person" and m.name and not m.titles and (norm(m.name) in bodies or len(m.name.split()) >= 2
+                                                                and norm(m.name).split()[-1] in bodies):
+            m.kind = "org"  # "Callow Rovers said ..." after "Callow Rovers striker Dane Ashby"
     resolver = Resolver(ages_of(text))
     for m in sorted(uniq.values(), key=lambda m: m.start):
         resolver.add(m, inside.get((m.start, m.end)), media.get((m.start, m.end)))

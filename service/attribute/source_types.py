@@ -109,7 +109,9 @@ def source_type(e: Entity) -> str:
     if e.kind == "person":
         return "person"
     labels = [m for m in named if _SPEAKER_LABEL.match(m.text)]
-    if labels and 2 * len(labels) >= len(named) and not any(_media_name(m.text.lower()) for m in labels):
+    if labels and 2 * len(labels) >= len(named) and not any(_media_name(m.text.lower()) for m in labels) \
+            and desc not in ("organization", "government", "media", "intelligence"):
+        # (not "Oskaria's state news agency, OSNA": an acronym the article says is a body)
         return "person"  # a transcript's speaker label ("RAMASWAMY:", "MS. ORTIZ-BRANN:"): someone speaking
     spokes = [m for m in named if m.org_of and m.head in SPOKES]
     if spokes and not e.names and all(m.head in SPOKES for m in named):

@@ -31,6 +31,9 @@ def subject_of(v):
     seen = 0
     tok = v
     adjunct = False  # reached through an adverbial: its subject is the controller, never an agent
+    quoted = _quoted_as(v)
+    if quoted is not None:
+        return quoted
     while tok is not None and seen < 6:
         seen += 1
         # passive with an agent: "it was announced by the ministry"
@@ -43,6 +46,14 @@ def subject_of(v):
         if len(subjects) > 1:
             # "Q: Kestrel's manager, Bram Oduya, said ...": a transcript's label parsed as a second subject
             subjects = [c for c in subjects if not _label(c)] or subjects
+            # "Minister, the consumer council says ...": a vocative before the real subject
+            subjects = [c for c in subjects if not _vocative(c)] or subjects
+        if len(subjects) == 1 and _label(subjects[0]):
+            # "HOST: Your own ministry's forecast, published last week, says ...": the label swallowed
+            # the subject as its apposition
+            ap = next((c for c in subjects[0].children if c.dep_ == "appos" and c.i > subjects[0].i + 1), None)
+            if ap is not None:
+                return ap
         if subjects:
             return subjects[0]
         if tok is v and v.dep_ != "xcomp" and any(c.dep_ == "nsubjpass" for c in v.children):
@@ -54,7 +65,7 @@ def subject_of(v):
         if tok.dep_ == "relcl":  # "officials, who said ..." -> the noun the clause modifies
             return who_antecedent(tok)
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            by = issuer(tok)
+            by = issuer(tok) or _held_event(tok)
             return subject_of(by) if by is not None and not adjunct else None
         if tok is v and tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in v.children):
             return None  # "Schools are open but have been told to ...": the shared subject is the hearer
@@ -66,6 +77,29 @@ def subject_of(v):
             continue
         return None
     return None
+
+
+# Occasions a speaker holds: "she said at a news conference announcing that ...".
+_EVENTS = frozenset({"conference", "briefing", "speech", "interview", "appearance", "rally", "hearing", "address",
+                     "session", "event", "meeting", "call", "podcast", "broadcast"})
+
+
+def _held_event(acl):
+    """The speech verb whose speaker held the occasion a reporting participle hangs on: "she said
+    at a recent news conference announcing that her department was suing ..." -> "said"."""
+    n = acl.head
+    if acl.tag_ != "VBG" or n.lemma_.lower() not in _EVENTS or n.dep_ != "pobj":
+        return None
+    v = n.head.head if n.head.dep_ == "prep" else None
+    return v if v is not None and v.pos_ == "VERB" else None
+
+
+def _quoted_as(v):
+    """"The agency quoted Deputy Minister Aleksei Dorn as saying that ...": the one quoted is the
+    source of "saying" (the agency only carried it)."""
+    if v.dep_ != "pcomp" or v.head.lower_ != "as" or v.head.head.lemma_.lower() != "quote":
+        return None
+    return next((c for c in v.head.head.children if c.dep_ == "dobj" and c.i < v.i), None)
 
 
 # Messages a body puts out: "The ministry issued a statement saying ...", "posted a message saying".
@@ -85,6 +119,13 @@ def issuer(acl):
         if any(c.dep_ == "dobj" and c.lemma_.lower() in _ISSUED and c.i < n.i for c in v.children):
             return v
     return None
+
+
+def _vocative(t) -> bool:
+    """A form of address opening the clause: "Minister," / "Mr. Hale," followed by a comma."""
+    doc = t.doc
+    return t.right_edge.i + 1 < len(doc) and doc[t.right_edge.i + 1].text == "," and t.left_edge.i <= t.sent.start + 2 \
+        and t.pos_ in ("PROPN", "NOUN") and t.right_edge.i - t.left_edge.i <= 2
 
 
 def _label(t) -> bool:
@@ -139,6 +180,12 @@ def stranded_subject(v):
     while lo < j and doc[lo].is_punct:
         lo += 1
     chunk = next((c for c in doc.noun_chunks if c.start == lo), None)
+    if chunk is None and doc[lo].dep_ == "advcl" and doc[lo].tag_ in ("VBN", "VBG") and doc[lo].head.i == v.i:
+        # "Asked about the gap, a directorate spokeswoman, Sanne Hollis, said ...": the parser hung
+        # the speaker on the opening clause; the name just before the verb's comma is the speaker
+        near = next((c for c in doc.noun_chunks if c.end == j and c.root.ent_type_ == "PERSON"), None)
+        if near is not None and near.root.i in {t.i for t in doc[lo].subtree}:
+            return near.root
     if chunk is None or chunk.end >= j or doc[chunk.end].text != "," or chunk.root.pos_ not in ("NOUN", "PROPN"):
         return None
     return chunk.root
@@ -155,7 +202,7 @@ def _np_bounds(h):
                 kept = c
                 right = c.right_edge.i
                 continue
-            if c.dep_ in _CUT_DEPS:
+            if c.dep_ in _CUT_DEPS or _time_phrase(c):
                 break
             right = max(right, c.right_edge.i)
     # a clause on a noun inside the phrase ends it too: "carers at Larchfield, who asked ..."
@@ -169,6 +216,11 @@ def _np_bounds(h):
     while left < right and doc[left].is_punct:
         left += 1
     return left, right + 1
+
+
+def _time_phrase(c) -> bool:
+    """"The panel on Monday banned ...": a time the parser hung on the subject is not part of its name."""
+    return c.dep_ == "prep" and any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)
 
 
 _ANON_VERBS = {"speak", "decline", "ask", "request", "insist", "refuse"}
@@ -219,6 +271,8 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             titles.append(t.lower_)
     if low in PRONOUNS and h.pos_ == "PRON":
         kind = "pronoun"
+    elif ent is not None and street(ent):
+        kind = "generic"  # "Quay Lane": an address is never a source's name
     elif ent is not None and ent.label_ == "PERSON" and not org_suffixed(ent):
         kind = "person"
         name = _strip_titles(ent)
@@ -284,7 +338,13 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         # is that person; the role becomes the description
         ap = next((c for c in h.children if c.dep_ == "appos"), None)
         ap_ent = _entity_at(ap) if ap is not None else None
-        if ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.root.i == ap.i \
+        if ap is not None and ap.pos_ == "PROPN" and (ap_ent is None and ap.left_edge.i == ap.i
+                                                       and h.lemma_.lower() in _BODY_NOUNS | COMPANY_ROLES | _FIRM_NOUNS):
+            # "The grid operator, Velnet, warned": a one-word name NER left unlabelled, after a body noun
+            kind = "org"
+            name = ap.text
+            description, description_head = span.text, h.lemma_.lower()
+        elif ap is not None and ap.pos_ == "PROPN" and ap_ent is not None and ap_ent.root.i == ap.i \
                 and (ap_ent.label_ in ("ORG", "PERSON") and (ap_ent.label_ == "ORG" or org_suffixed(ap_ent))
                      and h.lemma_.lower() in _BODY_NOUNS | COMPANY_ROLES
                      or h.lemma_.lower() in _OUTLET_NOUNS and ap_ent.label_ not in ("DATE", "TIME", "GPE", "LOC")):
@@ -292,16 +352,23 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
             kind = "org"
             name = _strip_det(ap_ent.text)
             description, description_head = span.text, h.lemma_.lower()
-        elif ap is not None and ap.pos_ == "PROPN" and _person_name_entity(ap_ent, doc[ap.left_edge.i : ap.i + 1]) \
-                and ap.left_edge.i == ap.i - sum(1 for t in doc[ap.left_edge.i : ap.i] if t.pos_ == "PROPN" or t.text == "-") \
-                and 2 <= ap.i - ap.left_edge.i + 1 <= 6 \
+        elif ap is not None and ap.pos_ == "PROPN" and (lo := _name_start(ap)) >= 0 \
+                and _person_name_entity(ap_ent, doc[lo : ap.i + 1]) \
+                and (ap.left_edge.i == lo or ap_ent is not None and ap_ent.label_ == "PERSON") \
+                and 2 <= ap.i - lo + 1 <= 6 \
                 and (h.lemma_.lower() in _ROLE_NOUNS or _person_noun(h, ap_ent)):
+            # (a described name too: "The prosecution's first witness, forklift driver Marek Lisowski,")
             kind = "person"
-            name = doc[ap.left_edge.i : ap.i + 1].text
+            name = doc[lo : ap.i + 1].text
             description, description_head = span.text, h.lemma_.lower()
     # common nouns before a name ("the sports daily Ruvan Sport", "the research firm Brightline")
     first_name = next((t.i for t in span if t.pos_ == "PROPN"), h.i)
     role_heads = tuple(t.lemma_.lower() for t in span if t.i < first_name and t.pos_ == "NOUN") if h.pos_ == "PROPN" else ()
+    if kind == "person" and any(_firm_word(w) for w in role_heads) and not any(t.lower_ in HONORIFICS for t in span):
+        # "Container shipper Brisa Line", "chipmaker Tessaly": a name NER calls a person, after a
+        # noun that only a company is, is that company
+        kind = "org"
+        name = " ".join(t.text for t in span if t.i >= first_name)
     org_of = _org_of(h) if h.pos_ == "NOUN" else None
     dets = [c.lower_ for c in h.children if c.dep_ in ("det", "poss")]
     s0 = base + doc[ls].idx
@@ -313,6 +380,17 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         titles=tuple(titles), headline=title_case(doc.text), definite=bool(dets) and dets[0] not in ("a", "an"),
         indefinite=bool(dets) and dets[0] in ("a", "an"),
     )
+
+
+def _name_start(ap) -> int:
+    """Where the proper name of an apposition ends its run of names: "forklift driver Marek
+    Lisowski" -> "Marek"; the role nouns before it describe the person."""
+    i = ap.i
+    while i > ap.left_edge.i and (ap.doc[i - 1].pos_ == "PROPN" or ap.doc[i - 1].text == "-"):
+        i -= 1
+    if any(t.pos_ not in ("NOUN", "ADJ", "DET") for t in ap.doc[ap.left_edge.i : i]):
+        return -1  # not a name, nor a described one
+    return i
 
 
 def _name_after(h):
@@ -332,6 +410,16 @@ def _name_after(h):
 @lru_cache(maxsize=1)
 def org_suffixes() -> frozenset[str]:
     return words("org_suffixes")
+
+
+_STREETS = {"street", "st.", "road", "rd.", "lane", "avenue", "ave.", "boulevard", "square", "terrace", "crescent",
+            "drive", "quay", "embankment", "row", "parade", "highway", "way", "place", "gardens", "mews"}
+
+
+def street(ent) -> bool:
+    """An address NER labelled a person ("Quay Lane", "Harrow Road"): a place, never a source."""
+    toks = [t for t in ent if not t.is_punct]
+    return len(toks) >= 2 and toks[-1].lower_ in _STREETS and toks[-1].is_title and ent.label_ == "PERSON"
 
 
 def org_suffixed(ent) -> bool:
@@ -396,7 +484,7 @@ _ROLE_NOUNS = {"president", "clerk", "prosecutor", "spokesman", "spokeswoman", "
                "councillor", "councilor", "senator", "chancellor", "premier", "principal", "dean", "rector",
                "organiser", "campaigner", "activist", "convener", "convenor", "steward", "secretary-general",
                "president-elect", "ceo", "cfo", "chairperson", "vice-president", "pastor", "priest", "imam",
-               "general"}  # "director general", "secretary general", "attorney general": the head is "general"
+               "general", "witness"}  # "director general", "secretary general", "attorney general": the head is "general"
 _BODY_NOUNS = {"agency", "ministry", "bureau", "service", "company", "firm", "group", "organization", "office",
                "department", "authority", "regulator", "union", "party", "newspaper", "broadcaster", "channel",
                "network", "institute", "council", "committee", "commission", "court", "bank", "association"}
@@ -421,6 +509,19 @@ _OUTLET_NOUNS = {"newspaper", "paper", "daily", "weekly", "television", "broadca
 # satellite imaging company", "Kelso, the carmaker".
 _FIRM_NOUNS = {"maker", "manufacturer", "supplier", "lender", "insurer", "subsidiary",
                "carmaker", "airline", "retailer", "startup", "conglomerate", "utility", "charity", "watchdog"}
+# Pre-name nouns that only a company is, beyond _FIRM_NOUNS ("Container shipper Brisa Line"); a
+# person can be a "developer", "owner" or "publisher", so those stay out.
+_PRENAME_FIRMS = {"company", "firm", "group", "shipper", "exporter", "importer", "refiner", "producer", "brewer",
+                  "bank", "chain", "automaker", "drugmaker", "chipmaker", "miner", "broadcaster", "newspaper",
+                  "insurer", "lender", "airline", "carrier", "utility", "retailer", "distributor", "grocer",
+                  "wholesaler", "conglomerate", "startup", "start-up", "manufacturer", "supplier", "maker",
+                  "planemaker", "steelmaker", "toymaker", "automaker", "carmaker"}  # not "lawmaker", "filmmaker"
+
+
+def _firm_word(lemma: str) -> bool:
+    return lemma in _FIRM_NOUNS or lemma in _PRENAME_FIRMS
+
+
 # Spokespeople speak for their body: "A Chirp spokesman", "a spokeswoman for Kolt Breweries",
 # "the ministry's spokesman".
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "mouthpiece"}

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import cache
 
-from ..cues import CLAUSE_ONLY, OBJECT_CUES, cue_verbs, is_cue_verb, stance_class
+from ..cues import CLAUSE_ONLY, OBJECT_CUES, cue_verbs, decision_act, is_cue_verb, stance_class
 from ..parse import FINITE_TAGS
 from .context import Sentence, Span, Verb
 from .quotations import QUOTE, quotes_outside_cue
@@ -45,6 +45,14 @@ def clause_complement(verb: Verb, confidence: float):
     v, sd = verb.v, verb.s.sd
     c = verb.ccomps[0]
     last = c.right_edge.i
+    act = next((k for k in c.children if k.dep_ == "conj" and k.tag_ == "VBD" and decision_act(k)
+                and not any(g.dep_ in ("nsubj", "nsubjpass", "aux") for g in k.children)), None)
+    if act is not None:
+        # "found that the screen was misleading and ordered the firm to ...": the parser hung the
+        # order on the finding; it is the body's act, not what it found
+        last = max(c.i, act.left_edge.i - 1)
+        while last > c.i and sd[last].dep_ in ("cc", "punct"):
+            last -= 1
     for c2 in verb.ccomps[1:]:
         # "said Trump has respect for X and his comment was Y": the parser split one report into
         # two complements of the verb; the second runs on straight from the first
@@ -54,14 +62,23 @@ def clause_complement(verb: Verb, confidence: float):
             last = c2.right_edge.i
     for cj in v.children:
         if cj.dep_ == "conj" and cj.i > last and cj.pos_ in ("VERB", "AUX") and not is_cue_verb(cj) \
-                and _continues_report(cj):
+                and _continues_report(cj) and not decision_act(cj):
+            # (not "found that ... and ordered the firm to delete the data": the order is an act)
             # "said it was X but had no power to ..." (same reported subject), "says she
             # hopes to win, but she knows that ..." (a pronoun carries the report on)
             last = cj.right_edge.i
     first = c.left_edge.i
     if c.dep_ == "advcl":  # an unmarked clause read as adverbial: what was said starts at its subject
         first = next(k.left_edge.i for k in c.children if k.dep_ == "nsubj")
-    return reported(verb, verb.s.span_of(sd[first : last + 1]), "ccomp", confidence)
+    out = reported(verb, verb.s.span_of(sd[first : last + 1]), "ccomp", confidence)
+    for cj in v.children:
+        # "said that the barriers had been overtopped, and that engineers expected ...": a second
+        # "that" clause the parser hung on the cue verb is a second report of the same cue
+        mark = next((k for k in cj.children if k.dep_ == "mark" and k.lower_ == "that"), None)
+        if cj.dep_ == "conj" and cj.i > last and mark is not None and out is not None:
+            more = reported(verb, verb.s.span_of(sd[mark.i + 1 : cj.right_edge.i + 1]), "ccomp", confidence)
+            out.extend(more or ())
+    return out
 
 
 def parenthetical(verb: Verb, confidence: float):
@@ -89,6 +106,8 @@ def reported_object(verb: Verb, confidence: float):
         return None
     if not any(c.dep_ in ("dobj", "xcomp", "prep", "attr") and c.i > v.i for c in v.children):
         return None
+    if decision_act(v):
+        return None  # "reported a 38% fall in net profit", "announced a one-off payment": an act
     start = verb.cue[0] if verb.lemma in ("decline", "refuse") else verb.cue[1]
     end = s.sd[v.right_edge.i]
     return reported(verb, s.finish(start, s.base + end.idx + len(end.text)), "object", confidence)
@@ -115,6 +134,8 @@ def clause_after_verb(verb: Verb, confidence: float):
         return None
     if v.i + 1 >= len(sd) or sd[v.i + 1].pos_ in ("ADP", "ADV", "PUNCT", "NOUN", "PROPN", "NUM"):
         return None
+    if v.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children) and not is_cue_verb(v.head):
+        return None  # a purpose: "summoned the ambassador to demand the release of ...", an act's goal
     tail = list(sd[v.i + 1 : v.right_edge.i + 1])
     if not any(t.pos_ in ("VERB", "AUX") for t in tail) or len(tail) < 4:
         return None
