@@ -168,3 +168,17 @@ def test_misparsed_subjects_still_speak():
     assert _name(att, "tax is unfair") == "Many of his supporters"
     assert _name(att, "cuts left the agency") == "Ham"
     assert source_of(att, _claim(att, "suing the state")).name != "unknown source"
+
+
+def test_gender_known_from_a_title_wins_only_within_its_sentence():
+    _, att = run("Mayor Tom Garvey said the rise was the smallest the city could manage.\n\n"
+                 "Councillor Rafe Moreno, who led the opposition, said the mayor had padded the budget. He "
+                 "argued that the council could have cut 9 million dollars.")
+    assert _name(att, "could have cut 9 million") == "Rafe Moreno"
+
+
+def test_a_name_given_an_age_is_a_person():
+    _, att = run("Residents of the seafront said water had come over the wall. Mairead Colum, 58, said she "
+                 "had spent the night moving furniture. \"I say we've been here 30 years,\" she said.")
+    src = source_of(att, _claim(att, "30 years"))
+    assert src.name == "Mairead Colum" and src.type == "person"

@@ -387,11 +387,14 @@ class Resolver:
                 return fallback[1]
             if low in PERSON_PRONOUNS:
                 if self._person_like(idx) and not e.plural and (not m.gender or not e.gender or e.gender == m.gender):
-                    if m.gender and not e.gender:
+                    if m.gender and not e.gender and mm.sent == m.sent:
                         # "Harriet Quance told the jury that Mr. Stallard's business owed ... and that he
                         # had ...": someone of that sentence known to be male beats one of unknown gender
+                        # (known from its own words, "Mr." or "her son", not from pronouns attached to it)
                         sure = next((j for mm2, j in cands if mm2.sent == mm.sent and j != idx and self._person_like(j)
-                                     and not self.entities[j].plural and self.entities[j].gender == m.gender), None)
+                                     and not self.entities[j].plural
+                                     and any(x.kind != "pronoun" and x.gender == m.gender for x in self._view(j).mentions)),
+                                    None)
                         if sure is not None:
                             return sure
                     return idx

@@ -284,6 +284,10 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         # "the 12-year tenure of Mayor Gustav Rehn", labelled a facility: a titled name is a person
         kind = "person"
         name = " ".join(t.text for t in span if t.lower_ not in TITLES and t.pos_ == "PROPN") or h.text
+    elif ent is not None and ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "GPE") and h.pos_ == "PROPN" \
+            and _given_age(h) and not org_suffixed(ent):
+        kind = "person"  # "Mairead Colum, 58, said": only a person is given an age
+        name = _strip_titles(ent)
     elif ent is not None and ent.label_ in ("ORG", "NORP_ORG", "FAC", "WORK_OF_ART"):
         kind = "org"
         name = _strip_det(ent.text)
@@ -380,6 +384,12 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
         titles=tuple(titles), headline=title_case(doc.text), definite=bool(dets) and dets[0] not in ("a", "an"),
         indefinite=bool(dets) and dets[0] in ("a", "an"),
     )
+
+
+def _given_age(h) -> bool:
+    """"Mairead Colum, 58," : an age in apposition to the name."""
+    return any(c.dep_ in ("appos", "npadvmod", "amod") and c.like_num and c.i == h.i + 2 and h.doc[h.i + 1].text == ","
+               and c.text.isdigit() and 1 <= int(c.text) <= 110 for c in h.children)
 
 
 def _name_start(ap) -> int:
