@@ -182,3 +182,16 @@ def test_a_name_given_an_age_is_a_person():
                  "had spent the night moving furniture. \"I say we've been here 30 years,\" she said.")
     src = source_of(att, _claim(att, "30 years"))
     assert src.name == "Mairead Colum" and src.type == "person"
+
+
+def test_a_pronoun_in_the_speakers_own_words_gives_no_gender_and_a_craft_maker_is_a_person():
+    _, att = run("Odile Ferrant, a violin maker, died on Sunday. She was 88.\n\n"
+                 "Her son, Lucien Ferrant, said the cause was heart failure.\n\n"
+                 "Ms. Ferrant offered to build replacements at cost.\n\n"
+                 "The restorer Geert Halloran said she had been impossible to argue with, and he believes some "
+                 "of her instruments were rushed. \"But they were rushed for a reason,\" he said.\n\n"
+                 "Lucien Ferrant said his mother had kept working. \"She said it was her last one,\" he said.")
+    assert _name(att, "replacements at cost") == "Odile Ferrant"
+    assert _name(att, "instruments were rushed") == "Geert Halloran"
+    assert _name(att, "rushed for a reason") == "Geert Halloran"
+    assert _name(att, "her last one") == "Lucien Ferrant"

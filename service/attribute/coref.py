@@ -144,6 +144,7 @@ class Resolver:
         self._they: list[bool] = []  # a person the article says uses they/them
         self._issued: dict[int, tuple[int, str]] = {}  # entity -> (sentence, what it last spoke in: "statement")
         self._inside: tuple[int, int] | None = None  # content of the claim whose mention is being resolved
+        self.claims: list[tuple[tuple[int, int], Mention]] = []  # (content, source mention) of every claim
 
     def _new(self, m: Mention, kind: str) -> int:
         e = Entity(kind=kind, plural=m.plural, gender=m.gender)
@@ -166,7 +167,7 @@ class Resolver:
             toks = norm(m.name).split()
             hay.update(toks)
             self._name_toks[idx].update(toks)
-        if m.gender and not e.gender:
+        if m.gender and not e.gender and not self._own_words(m, idx):
             e.gender = m.gender
         if m.description and not e.description:
             e.description = m.description
@@ -183,6 +184,11 @@ class Resolver:
         self.history.append((m, idx))
         self._recent.pop(idx, None)
         self._recent[idx] = m.sent
+
+    def _own_words(self, m: Mention, idx: int) -> bool:
+        """A pronoun in the speaker's own reported words taken as the speaker ("Geert Halloran said
+        she had been impossible to argue with"): a guess, too weak to give the speaker a gender."""
+        return m.kind == "pronoun" and any(lo <= m.start < hi and cm.entity == idx for (lo, hi), cm in self.claims)
 
     def _recent_entities(self):
         """Entity indices, most recently mentioned first (at most MAX_RECENT_ENTITIES). Scanning
@@ -247,6 +253,13 @@ class Resolver:
                     e = self.entities[idx]
                     if e.kind == "person" and (not m.gender or not e.gender or m.gender == e.gender) and any(
                             len(n.split()) >= 2 and norm(n).split()[-1] == last for n in self._names[idx]):
+                        return idx
+            if len(toks) >= 2:
+                # the same full name first, wherever it was: "Lucien Ferrant said" is the son named
+                # before, not a nearer "Ms. Ferrant" who only shares his surname
+                for idx in self._recent_entities():
+                    e = self.entities[idx]
+                    if e.kind == "person" and any(_name_tokens(n) == toks for n in self._names[idx]):
                         return idx
             for idx in self._recent_entities():
                 e = self.entities[idx]

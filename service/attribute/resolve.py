@@ -179,6 +179,7 @@ def resolve_entities(raw, sents, parsed, text: str):
                                                                 and norm(m.name).split()[-1] in bodies):
             m.kind = "org"  # "Callow Rovers said ..." after "Callow Rovers striker Dane Ashby"
     resolver = Resolver(ages_of(text))
+    resolver.claims = [(c.content, c.mention) for c in raw if c.mention is not None]
     for m in sorted(uniq.values(), key=lambda m: m.start):
         resolver.add(m, inside.get((m.start, m.end)), media.get((m.start, m.end)))
     quoted = {c.mention.entity for c in raw if c.mention is not None}

@@ -517,14 +517,14 @@ _OUTLET_NOUNS = {"newspaper", "paper", "daily", "weekly", "television", "broadca
                  "network", "website", "outlet", "magazine", "tabloid", "radio", "agency", "service"}
 # What only a body is (a person can be an "owner", "developer" or "publisher"): "Orbital Lens, the
 # satellite imaging company", "Kelso, the carmaker".
-_FIRM_NOUNS = {"maker", "manufacturer", "supplier", "lender", "insurer", "subsidiary",
+_FIRM_NOUNS = {"manufacturer", "supplier", "lender", "insurer", "subsidiary",
                "carmaker", "airline", "retailer", "startup", "conglomerate", "utility", "charity", "watchdog"}
 # Pre-name nouns that only a company is, beyond _FIRM_NOUNS ("Container shipper Brisa Line"); a
 # person can be a "developer", "owner" or "publisher", so those stay out.
 _PRENAME_FIRMS = {"company", "firm", "group", "shipper", "exporter", "importer", "refiner", "producer", "brewer",
                   "bank", "chain", "automaker", "drugmaker", "chipmaker", "miner", "broadcaster", "newspaper",
                   "insurer", "lender", "airline", "carrier", "utility", "retailer", "distributor", "grocer",
-                  "wholesaler", "conglomerate", "startup", "start-up", "manufacturer", "supplier", "maker",
+                  "wholesaler", "conglomerate", "startup", "start-up", "manufacturer", "supplier",
                   "planemaker", "steelmaker", "toymaker", "automaker", "carmaker"}  # not "lawmaker", "filmmaker"
 
 
