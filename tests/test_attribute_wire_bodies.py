@@ -195,3 +195,17 @@ def test_a_pronoun_in_the_speakers_own_words_gives_no_gender_and_a_craft_maker_i
     assert _name(att, "instruments were rushed") == "Geert Halloran"
     assert _name(att, "rushed for a reason") == "Geert Halloran"
     assert _name(att, "her last one") == "Lucien Ferrant"
+
+
+def test_a_company_with_a_chief_executive_is_a_body_and_the_network():
+    _, att = run("Kellmoor Health, which runs nine hospitals, has been working on paper since Saturday.\n\n"
+                 "The network confirmed on Tuesday that patient data had been accessed.\n\n"
+                 "Kellmoor Health's chief executive, Dr. Anselm Ruiz, said the network would not pay.")
+    src = source_of(att, _claim(att, "patient data had been accessed"))
+    assert src.name == "Kellmoor Health" and src.type == "organization"
+
+
+def test_a_poll_is_named_by_who_conducted_it_when_the_article_says():
+    _, att = run("The mayor and her challenger are tied, according to a new poll.\n\n"
+                 "The poll, conducted by Meridian Research for the Tribune, found that 44 percent backed the mayor.")
+    assert "Meridian Research" in _name(att, "44 percent backed")

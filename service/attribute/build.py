@@ -93,11 +93,19 @@ def _authored(m) -> str | None:
     """The restrictive noun phrase that says who made the document ("a poll conducted by X"), up to
     an apposition ("A report released last year by the X Institute, an independent research group,
     ..." -> its first part), or None ("The report, dated March 14, ...")."""
-    full = _WHEN.sub("", m.full.split(",", 1)[0].rstrip())
+    parts = m.full.split(",")
+    full = _WHEN.sub("", parts[0].rstrip())
     extra = full[len(m.text):] if full.startswith(m.text) else ""
     if extra and "\n" not in full and len(full.split()) <= 14 and any(w in AUTHOR_WORDS for w in extra.lower().split()):
         return full
+    # "The poll, conducted by Meridian Research for the Tribune," : who made it, in apposition
+    second = parts[1].strip() if len(parts) > 1 else ""
+    if full == m.text and _BY_WHOM.match(second) and "\n" not in second and len(second.split()) <= 12:
+        return f"{full}, {_WHEN.sub('', second).rstrip()}"
     return None
+
+
+_BY_WHOM = re.compile(r"^(?:conducted|carried out|commissioned|published|released|written|compiled|prepared|produced|issued)\s+(?:\w+\s+){0,2}by\s+[A-Z]")
 
 
 def _source(text: str, sid: str, e) -> Source:

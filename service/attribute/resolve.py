@@ -152,7 +152,18 @@ def _bodies_by_use(parsed) -> set[str]:
                     first = sd[first.i - 1]
                 name = norm(sd[first.i : t.i + 1].text)
                 out.add(name)
+            elif t.dep_ == "poss" and t.pos_ == "PROPN" and t.head.lemma_.lower() in _OWNED and t.ent_type_ not in ("GPE", "NORP"):
+                # "Kellmoor Health's chief executive", "Brisa's shares": what only a company has
+                first = t
+                while first.i > 0 and sd[first.i - 1].dep_ == "compound" and sd[first.i - 1].head.i == t.i:
+                    first = sd[first.i - 1]
+                out.add(norm(sd[first.i : t.i + 1].text))
     return out
+
+
+# What a company has and a person has not, after a possessive name.
+_OWNED = {"ceo", "cfo", "executive", "shareholders", "shareholder", "employees", "subsidiary", "headquarters",
+          "shares", "stock", "revenue", "profit", "board", "chairman", "chairwoman", "workforce", "customers"}
 
 
 def resolve_entities(raw, sents, parsed, text: str):
