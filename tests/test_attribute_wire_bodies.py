@@ -209,3 +209,12 @@ def test_a_poll_is_named_by_who_conducted_it_when_the_article_says():
     _, att = run("The mayor and her challenger are tied, according to a new poll.\n\n"
                  "The poll, conducted by Meridian Research for the Tribune, found that 44 percent backed the mayor.")
     assert "Meridian Research" in _name(att, "44 percent backed")
+
+
+def test_the_head_of_a_title_before_a_name_types_it_and_a_bare_pronoun_is_no_content():
+    _, att = run("Council leader Martin Oyelaran said the change would save money. Mr. Oyelaran rejected "
+                 "that, telling councillors that fly-tipping had not risen. The draft budget says fees "
+                 "will rise by 4 percent.")
+    assert source_of(att, _claim(att, "save money")).type == "person"
+    assert not any(c.content.text == "that" for c in att.claims)
+    assert source_of(att, _claim(att, "fees will rise")).type == "document"

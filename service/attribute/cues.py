@@ -107,6 +107,11 @@ def decision_act(v) -> bool:
     return v.lemma_.lower() in _DECISIONS and not any(c.dep_ == "ccomp" for c in v.children)
 
 
+def bare_pronoun(t) -> bool:
+    """"rejected that", "denied it": a pronoun alone as what was said, nothing a reader can check."""
+    return t.pos_ == "PRON" and t.left_edge.i == t.i == t.right_edge.i and t.lower_ not in ("what", "whatever")
+
+
 def results(v) -> bool:
     """"reported a 38% fall in net profit", "reported revenue of 210 million euros": a company's
     published results are the reporter's fact; "reported that profit fell" stays a claim."""

@@ -41,7 +41,7 @@ def _descriptor_type(e: Entity) -> str | None:
                 t = "person"
             if t is not None:
                 return t
-        for w in m.role_heads:
+        for w in reversed(m.role_heads):  # the head noun first: "Council leader Martin X" is a leader
             if w in nt and nt[w] != "document":
                 return nt[w]
         if any(t in _PERSON_TITLES for t in m.titles):

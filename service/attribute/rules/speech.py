@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import cache
 
-from ..cues import CLAUSE_ONLY, OBJECT_CUES, cue_verbs, decision_act, is_cue_verb, stance_class
+from ..cues import CLAUSE_ONLY, OBJECT_CUES, bare_pronoun, cue_verbs, decision_act, is_cue_verb, stance_class
 from ..parse import FINITE_TAGS
 from .context import Sentence, Span, Verb
 from .quotations import QUOTE, quotes_outside_cue
@@ -108,6 +108,9 @@ def reported_object(verb: Verb, confidence: float):
         return None
     if decision_act(v):
         return None  # "reported a 38% fall in net profit", "announced a one-off payment": an act
+    obj = next((c for c in v.children if c.dep_ == "dobj" and c.i > v.i), None)
+    if obj is not None and bare_pronoun(obj):
+        return None  # "Mr. Oyelaran rejected that": nothing a reader can check
     start = verb.cue[0] if verb.lemma in ("decline", "refuse") else verb.cue[1]
     end = s.sd[v.right_edge.i]
     return reported(verb, s.finish(start, s.base + end.idx + len(end.text)), "object", confidence)

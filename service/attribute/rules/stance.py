@@ -5,7 +5,7 @@ speech, so their confidence is lower (by the verb's class in lexicons/stance_ver
 """
 from __future__ import annotations
 
-from ..cues import NEEDS_CLAUSE, agentive, cue_prep, cue_span, decision_act, document_nouns, stance_class
+from ..cues import NEEDS_CLAUSE, agentive, bare_pronoun, cue_prep, cue_span, decision_act, document_nouns, stance_class
 from ..lexicon import words
 from .context import Sentence, Verb
 
@@ -102,6 +102,8 @@ def stance_claim(v, subj, s: Sentence, confidence: dict, check_clause=True):
         return _passive_claim(v, s, confidence["passive"])
     if all(a.ent_type_ in ("DATE", "TIME") for a in args):
         return None  # "voted on Monday": a time, not what was voted on
+    if len(args) == 1 and bare_pronoun(args[0]):
+        return None  # "rejected that": nothing a reader can check
     if check_clause and prep is None and lemma in NEEDS_CLAUSE and not _arg_kinds(args, s) & {"ccomp", "xcomp", "oprd", "as"}:
         return None
     lo = min(a.left_edge.i for a in args)
