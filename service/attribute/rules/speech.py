@@ -70,7 +70,27 @@ def clause_complement(verb: Verb, confidence: float):
     first = c.left_edge.i
     if c.dep_ == "advcl":  # an unmarked clause read as adverbial: what was said starts at its subject
         first = next(k.left_edge.i for k in c.children if k.dep_ == "nsubj")
-    out = reported(verb, verb.s.span_of(sd[first : last + 1]), "ccomp", confidence)
+    # "said branch visits had fallen and that most customers now bank by phone": each "that" clause
+    # the parser coordinated onto the first is a report of its own, with the same cue
+    seconds, heads = [], [c]
+    while heads:  # "A, and that B, and that C": the parser may chain the conjuncts
+        h = heads.pop()
+        for k in h.children:
+            mark = next((m for m in k.children if m.dep_ == "mark" and m.lower_ == "that" and m.i > c.i), None)
+            if k.dep_ == "conj" and first < k.i <= last and mark is not None:
+                seconds.append((mark, k))
+                heads.append(k)
+    pieces = []
+    end = last
+    for mark, k in sorted(seconds, key=lambda p: p[0].i, reverse=True):
+        pieces.append((mark.i + 1, min(end, k.right_edge.i)))
+        end = k.left_edge.i - 1
+        while end > c.i and sd[end].dep_ in ("cc", "punct"):
+            end -= 1
+    out = reported(verb, verb.s.span_of(sd[first : end + 1]), "ccomp", confidence)
+    for lo, hi in reversed(pieces):
+        if out is not None and lo <= hi:
+            out.extend(reported(verb, verb.s.span_of(sd[lo : hi + 1]), "ccomp", confidence) or ())
     for cj in v.children:
         # "said that the barriers had been overtopped, and that engineers expected ...": a second
         # "that" clause the parser hung on the cue verb is a second report of the same cue
