@@ -218,3 +218,43 @@ def test_the_head_of_a_title_before_a_name_types_it_and_a_bare_pronoun_is_no_con
     assert source_of(att, _claim(att, "save money")).type == "person"
     assert not any(c.content.text == "that" for c in att.claims)
     assert source_of(att, _claim(att, "fees will rise")).type == "document"
+
+
+def test_a_role_word_before_a_name_is_what_a_later_description_points_back_to():
+    _, att = run("Okonjo took 14,208 votes, with independent candidate Sam Pellow third on 6,115.\n\n"
+                 "The independent, a 29-year-old paramedic, said the campaign had been worth it.")
+    assert _name(att, "worth it") == "Sam Pellow"
+
+
+def test_a_company_is_not_the_union_whose_name_begins_with_it():
+    _, att = run("Quillwave said it would cut 400 jobs. The Quillwave Workers Alliance said the cuts were "
+                 "unlawful. Quillwave said the plan had been agreed by its board.")
+    assert _name(att, "cuts were unlawful") == "Quillwave Workers Alliance"
+    assert _name(att, "agreed by its board") == "Quillwave"
+
+
+def test_a_lone_surname_is_the_person_before_a_place_that_starts_with_it():
+    _, att = run("Adaeze Okonjo won the Marsh End by-election. Verity Marsh, the National Party candidate, said "
+                 "she had expected to win.\n\n"
+                 "Marsh, whose surname voters joked about, did not concede. She said her party would look "
+                 "at the rejected ballots.\n\nOkonjo thanked volunteers and said the result was a verdict on "
+                 "the government.")
+    assert _name(att, "rejected ballots") == "Verity Marsh"
+    assert _name(att, "verdict on the government") == "Adaeze Okonjo"
+
+
+def test_spokespeople_named_on_the_body_and_speaking_for_a_minister():
+    _, att = run("The pipeline was approved by Energy Minister Clara Wendt.\n\n"
+                 "A spokesman for the minister, Leo Brandt, said Ms. Wendt had never discussed it.\n\n"
+                 "Housing Minister Piet Aas announced a review. A spokeswoman for the minister said the review "
+                 "would take a year.")
+    assert _name(att, "never discussed it") == "Leo Brandt"
+    assert _name(att, "take a year") == "Piet Aas"
+
+
+def test_one_and_another_of_a_counted_group():
+    _, att = run("Two officials at the ministry said the adviser had been warned. One said the warning came "
+                 "in May.\n\nPeople familiar with the matter said the bid was 2 billion crowns. One of the people "
+                 "said talks could end this week.")
+    assert _name(att, "warning came in May") == "Two officials at the ministry"
+    assert _name(att, "talks could end") == "People familiar with the matter"

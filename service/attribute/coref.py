@@ -67,6 +67,8 @@ def _title_tokens() -> frozenset[str]:
     return frozenset(x.strip(".") for x in TITLES)
 
 
+_ONE_OF_GROUP = {"one", "another", "the other", "a second", "a third", "the second", "the third", "the first"}
+_NUMBERED_GROUP = re.compile(r"^(?:two|three|four|five|six|several|\d+)\s", re.IGNORECASE)
 _PART_OF = re.compile(r"^(?:one|two|three|some|several|many|most|each|another) of (?:(?:the|those|these) )?(.{6,})$")  # on norm() text, which drops "the"
 _AGED = re.compile(r"^(?:[Tt]he )?(\d{1,3})-year-old$")
 _AGE_OF = re.compile(r"\b((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+), (?:who is |aged )?(\d{1,3}),")
@@ -175,6 +177,9 @@ class Resolver:
         e.titles.update(m.titles)
         for t in m.titles:
             hay.update(norm(t).split())
+        if m.kind == "person":
+            hay.update(m.role_heads)  # "Vale defender Jamie Kirby": a later "the defender"
+            hay.update(_words_before_name(m))  # "independent candidate Sam Pellow": "The independent"
         hay.update(norm(m.head).split())
         self._keys[idx].add(norm(m.text))
         if not self._personish[idx] and (_person_head(m.head) or _WHO.search(m.full)):
@@ -239,9 +244,19 @@ class Resolver:
         part = _PART_OF.match(norm(m.text))
         if part:
             group = part.group(1)
+            last = group.split()[-1]
             for idx in self._recent_entities():
                 e = self.entities[idx]
-                if e.plural and e.merged_into is None and any(norm(x.text).endswith(group) for x in self._view(idx).mentions):
+                # ("One of the people" is one of "People familiar with the matter": the same head)
+                if e.plural and e.merged_into is None and any(
+                        norm(x.text).endswith(group) or x.kind != "pronoun" and x.head == last and " " not in group
+                        for x in self._view(idx).mentions):
+                    return idx
+        if norm(m.text) in _ONE_OF_GROUP:
+            # "One said ...", "Another said ..." after "Two officials at the ministry": one of that group
+            for mm, idx in self._candidates(m, 3):
+                e = self.entities[idx]
+                if e.plural and e.kind == "generic" and not e.names and _NUMBERED_GROUP.match(mm.text):
                     return idx
         if m.kind == "person" and m.name:
             toks = _name_tokens(m.name)
@@ -285,9 +300,12 @@ class Resolver:
                     return got
             return self._new(m, "person")
         if m.kind in ("org", "gpe") and m.name:
-            got = self._named_org(m)
-            if got is None and m.kind == "org" and len(m.name.split()) == 1:
+            got = None
+            if m.kind == "org" and len(m.name.split()) == 1:
+                # "Marsh, whose surname ..." after "Verity Marsh": the person, before "Marsh End"
                 got = self._surname(m.name)
+            if got is None:
+                got = self._named_org(m)
             if got is not None:
                 return got
             return self._new(m, m.kind)
@@ -348,20 +366,25 @@ class Resolver:
         "Tarsin General Hospital" is not "Tarsin Provincial Health Ministry"."""
         key = norm(m.name)
         ktoks = key.split()
+        for idx in self._recent_entities():  # the same name or acronym anywhere first ("Quillwave" is
+            e = self.entities[idx]           # the company, not the nearer "Quillwave Workers Alliance")
+            if e.kind not in ("org", "gpe"):
+                continue
+            for n in self._names[idx]:
+                k2 = norm(n)
+                if key == k2 or key.replace(" ", "") == _acronym(n) or k2.replace(" ", "") == _acronym(m.name):
+                    return idx
         for idx in self._recent_entities():
             e = self.entities[idx]
             if e.kind not in ("org", "gpe"):
                 continue
             names = self._names[idx]
-            for n in names:
-                k2 = norm(n)
-                if key == k2 or key.replace(" ", "") == _acronym(n) or k2.replace(" ", "") == _acronym(m.name):
-                    return idx
             if m.kind != "org" or e.kind != "org" or not e.names:
                 continue
             best = norm(max(names, key=lambda n: (len(n.split()), len(n)))).split()  # e.best_name()
             short, long_ = (ktoks, best) if len(ktoks) <= len(best) else (best, ktoks)
-            if short and len(" ".join(short)) > 3 and (long_[: len(short)] == short or long_[-len(short):] == short):
+            if short and len(" ".join(short)) > 3 and (long_[: len(short)] == short or long_[-len(short):] == short) \
+                    and not _OTHER_BODY.intersection(long_) - set(short):
                 return idx
         return None
 
@@ -468,6 +491,12 @@ class Resolver:
                 # an unlisted head noun ("the directorate", "the bureau") only by an organisation's own name
                 if e.kind == "org" and _fits_name(m.head, self._name_toks[idx]):
                     return idx
+                # "the defender", "the critic", "The independent": the role the article gave a named
+                # person ("Vale defender Jamie Kirby", "the critic Dana Whitcombe")
+                if e.kind == "person" and not m.plural and any(
+                        m.head in x.role_heads or x.description_head == m.head or m.head in _words_before_name(x)
+                        for x in self._view(idx).mentions):
+                    return idx
                 continue
             own = _fits_name(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
             # "the agency" after "Oskaria's state news agency, OSNA": the article's own word for it
@@ -491,6 +520,11 @@ class Resolver:
 
 
 _POSSESSIVE_DETS = {"his", "her", "its", "their", "our", "my", "your"}
+# Words that make a longer name another body than the short one it starts or ends with: "Quillwave
+# Workers Alliance" is not the company Quillwave, "Brisa Line" is Brisa.
+_OTHER_BODY = {"workers", "employees", "staff", "alliance", "union", "federation", "association", "council",
+               "party", "foundation", "trust", "committee", "campaign", "society", "institute", "fund",
+               "club", "fans", "supporters", "shareholders", "pensioners", "residents", "victims", "families"}
 _DETS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"}
 _CLASS_GROUPS = {"government": "state", "intelligence": "state", "organization": "org", "media": "org",
                  "document": "document", "person": "person"}
@@ -509,6 +543,14 @@ def _document_heads() -> frozenset[str]:
     from .source_types import document_heads  # late import: source_types is independent of coref
 
     return document_heads() | words("document_anaphors")
+
+
+def _words_before_name(x: Mention) -> set[str]:
+    """"independent candidate Sam Pellow" -> {"independent", "candidate"}: the lower-case words the
+    article put before a person's name."""
+    if x.kind != "person" or not x.name or x.name not in x.text:
+        return set()
+    return {w for w in norm(x.text[: x.text.index(x.name)]).split() if w.isalpha() and w not in _DETS}
 
 
 def _modifiers(m: Mention) -> list[str]:
@@ -629,6 +671,8 @@ def spokes_bodies(entities: list[Entity]) -> None:
                 merge(entities, i, j)
             continue
         j = _body_entity(entities, i, body, first)
+        if j is None:
+            j = _described_voice(entities, i, body, first)
         if j is not None:
             merge(entities, i, j)
 
@@ -668,6 +712,33 @@ def _body_entity(entities: list[Entity], i: int, body: str, at: Mention) -> int 
         if best is None or key < best:
             best = key
     return best[2] if best else None
+
+
+def _described_voice(entities: list[Entity], i: int, body: str, at: Mention) -> int | None:
+    """"A spokesman for the minister" after "Finance Minister Leo Brandt": the person the role names;
+    "A spokeswoman for the ministry" after "The ministry said ...": that body, named or not. The
+    nearest before the spokesperson, within 12 sentences."""
+    toks = norm(body).split()
+    if not toks or toks[0] not in ("the", "its", "his", "her", "their") and len(toks) > 1 or any(w[:1].isupper() for w in body.split()):
+        return None
+    head = toks[-1]
+    best: tuple[int, int] | None = None
+    for j, f in enumerate(entities):
+        if j == i or f.merged_into is not None:
+            continue
+        before = [m for m in f.mentions if m.start < at.start and at.sent - m.sent <= 12]
+        if not before:
+            continue
+        if f.kind == "person":
+            fits = head in {t.lower().rstrip(".") for t in f.titles} or any(
+                head in m.role_heads or m.description_head == head or head in _words_before_name(m) for m in f.mentions)
+        else:
+            fits = f.kind in ("org", "generic") and not f.plural and any(m.head == head and m.kind != "pronoun" for m in before)
+        if fits:
+            key = (at.start - max(m.start for m in before), j)
+            if best is None or key < best:
+                best = key
+    return best[1] if best else None
 
 
 def _name_words(e: Entity) -> set[str]:

@@ -184,6 +184,12 @@ def resolve_entities(raw, sents, parsed, text: str):
             inside.setdefault((c.mention.start, c.mention.end), c.content)
             if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]]) or _opening_medium(text, sents[c.sent].start, c.mention.start)):
                 media.setdefault((c.mention.start, c.mention.end), medium)
+    # "Okonjo thanked volunteers and said ..." (tagged an adjective) after "Adaeze Okonjo": a lone
+    # capitalised word that is a named person's surname is that person
+    surnames = {norm(m.name).split()[-1] for m in uniq.values() if m.kind == "person" and m.name and len(m.name.split()) >= 2}
+    for m in uniq.values():
+        if m.kind == "generic" and " " not in m.text.strip() and m.text[:1].isupper() and norm(m.text) in surnames:
+            m.kind, m.name = "person", m.text.strip()
     bodies = _bodies_by_use(parsed)
     for m in uniq.values():
         if m.kind == "person" and m.name and not m.titles and (norm(m.name) in bodies or len(m.name.split()) >= 2

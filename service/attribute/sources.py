@@ -337,6 +337,18 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
     if kind == "person" and h.pos_ == "PROPN" and description_head in _BODY_NOUNS | _FIRM_NOUNS \
             and not any(t.lower_ in HONORIFICS for t in span):
         kind = "org"  # "Orbital Lens, the satellite imaging company whose ...": NER said person; the article says what it is
+    if kind == "generic" and h.lemma_.lower() in SPOKES:
+        # "A spokesman for the minister, Leo Brandt, said": the parser hangs the spokesman's name on
+        # the body he speaks for
+        o = next((g for c in h.children if c.dep_ == "prep" and c.lower_ in ("for", "of")
+                  for g in c.children if g.dep_ == "pobj"), None)
+        nm = next((a for a in o.children if a.dep_ == "appos" and a.pos_ == "PROPN"), None) if o is not None else None
+        nm_ent = _entity_at(nm) if nm is not None else None
+        if nm_ent is not None and nm_ent.label_ == "PERSON" and nm_ent.root.i == nm.i and o.pos_ in ("NOUN", "PROPN") \
+                and o.lower_ not in PRONOUNS and not any(t.pos_ == "PROPN" for t in doc[o.left_edge.i : o.i]):
+            kind = "person"
+            name = nm_ent.text
+            description, description_head = doc[h.left_edge.i : o.i + 1].text, h.lemma_.lower()
     if kind == "generic" and h.pos_ == "NOUN":
         # "the union's president, Dana Whitcombe": a role noun with its holder's name in apposition
         # is that person; the role becomes the description
