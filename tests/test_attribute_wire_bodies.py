@@ -258,3 +258,13 @@ def test_one_and_another_of_a_counted_group():
                  "said talks could end this week.")
     assert _name(att, "warning came in May") == "Two officials at the ministry"
     assert _name(att, "talks could end") == "People familiar with the matter"
+
+
+def test_a_family_shares_a_surname_and_a_profile_uses_first_names():
+    _, att = run("Mairi Brannock has climbed the 94 steps of the Kessock Point lighthouse every evening for 51 "
+                 "years. Her son, Callum Brannock, said she would never stop.\n\n"
+                 "His daughter, Shona Brannock, said the tower was her second home. Shona says she will come back "
+                 "every summer.")
+    src = source_of(att, _claim(att, "come back every summer"))
+    assert src.name == "Shona Brannock" and src.type == "person"
+    assert source_of(att, _claim(att, "never stop")).name == "Callum Brannock"

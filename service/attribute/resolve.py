@@ -8,7 +8,7 @@ from dataclasses import replace
 from .coref import Resolver, ages_of, norm, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
 from .model import Mention
 from .layout import CHAIR_WORDS, is_chair
-from .sources import TITLES, aged, make_mention, org_suffixed, street, who_antecedent
+from .sources import TITLES, aged, make_mention, org_suffixed, org_suffixes, street, who_antecedent
 
 
 def _background_mentions(sents, parsed, taken: set[tuple[int, int]]):
@@ -130,6 +130,9 @@ def _opening_medium(text: str, start: int, mention_start: int) -> str | None:
     return got.group(1).lower() if got else None
 
 
+_ORGISH = {"the", "of", "and", "&"}
+
+
 # Staff a team or company has and a person does not: "Callow Rovers striker Dane Ashby", "Rovers
 # manager Pel Varney", "Brisa Line employees". ("Trump adviser" and "Clinton aide" stay people's.)
 _STAFF = {"striker", "midfielder", "defender", "goalkeeper", "keeper", "winger", "forward", "player", "players",
@@ -186,9 +189,27 @@ def resolve_entities(raw, sents, parsed, text: str):
                 media.setdefault((c.mention.start, c.mention.end), medium)
     # "Okonjo thanked volunteers and said ..." (tagged an adjective) after "Adaeze Okonjo": a lone
     # capitalised word that is a named person's surname is that person
-    surnames = {norm(m.name).split()[-1] for m in uniq.values() if m.kind == "person" and m.name and len(m.name.split()) >= 2}
+    full = [norm(m.name).split() for m in uniq.values() if m.kind == "person" and m.name and len(m.name.split()) >= 2]
+    surnames = {n[-1] for n in full}
+    firsts: dict[str, set[str]] = {}
+    for n in full:
+        firsts.setdefault(n[0], set()).add(" ".join(n))
     for m in uniq.values():
-        if m.kind == "generic" and " " not in m.text.strip() and m.text[:1].isupper() and norm(m.text) in surnames:
+        toks = norm(m.name).split() if m.name else []
+        if m.kind == "org" and len(toks) == 2 and toks[-1] in surnames and not _ORGISH.intersection(toks) \
+                and m.name.split()[0][:1].isupper() and not any(t in org_suffixes() for t in toks):
+            # "Mairi Brannock" labelled an organisation beside "Callum Brannock" and "Shona Brannock":
+            # a first name and a family's surname
+            m.kind = "person"
+    for m in uniq.values():
+        word = norm(m.text)
+        if " " in m.text.strip() or not m.text[:1].isupper():
+            continue
+        if m.kind == "generic" and word in surnames:
+            m.kind, m.name = "person", m.text.strip()
+        elif m.kind in ("generic", "org", "gpe") and m.subject and word not in surnames and len(firsts.get(word, ())) == 1:
+            # "Shona says she will come back" in a profile that named "His daughter, Shona Brannock":
+            # a first name the article gave one person, as a subject, is that person
             m.kind, m.name = "person", m.text.strip()
     bodies = _bodies_by_use(parsed)
     for m in uniq.values():
