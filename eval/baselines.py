@@ -11,9 +11,10 @@ For every fixture the attribution stage runs once (no model). Then each baseline
   "<source> said <claim>" with article words only.
 - extractive-v3: the v3 selection (importance, disputes paired, `selection.select_units`), written the
   same way with the reader's source names; this is summarize.v3 with the model taken out.
-- extractive-v3-position / extractive-v3-nopairs / extractive-v3-nofill / extractive-v3-novoices: v3 with
-  the position prior / without pairing / without ride-alongs / without the new-voice ride-along rule,
-  the alternatives the selection was measured against.
+- extractive-v3-position / extractive-v3-nopairs / extractive-v3-nofill / extractive-v3-novoices /
+  extractive-v3-noprominence: v3 with the position prior / without pairing / without ride-alongs /
+  without the new-voice ride-along rule / without the main-actor weight (source mentions), the
+  alternatives the selection was measured against.
 
 The model's contribution is the difference between a model run's numbers and these.
 """
@@ -86,6 +87,7 @@ BASELINES = {
     "extractive-v3-nopairs": lambda doc, att, n: extractive_v3(doc, att, n, pairs=False),
     "extractive-v3-nofill": lambda doc, att, n: extractive_v3(doc, att, n, fill=False),
     "extractive-v3-novoices": lambda doc, att, n: extractive_v3(doc, att, n, voices=False),
+    "extractive-v3-noprominence": lambda doc, att, n: extractive_v3(doc, att, n, prominence=0.0),
 }
 
 

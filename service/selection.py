@@ -6,6 +6,8 @@ Selection (summarize.v3) ranks claims by what carries the story, not by position
 - the main numbers (quantities, not bare years);
 - each side of a dispute (two sources, one topic, different numbers): both go in one sentence;
 - official responses (denied, announced, said in a statement...) and named sources;
+- the main actors: a source the article mentions again and again (by name, role or pronoun) is a party
+  to the story, and its claims outrank a one-off voice's;
 - colour quotes (no number, no name) and fragments are demoted.
 
 A greedy pass then picks claims by importance x novelty, so a claim restating the headline,
@@ -36,6 +38,11 @@ FILL_MIN = 0.5  # a left-out claim rides along when it scores at least this shar
 VOICE_FILL_MIN = 0.2  # ... or, from a source the summary has not given yet (a new voice), this share
 VOICE_BONUS = 2.0  # a new voice's ride-along value, relative to another claim of a source already given
 VOICE_ANY_TOPIC = True  # a new voice may ride along with any single claim, not only one sharing a word
+# the story's main actors are the sources the article keeps returning to: each mention of a source beyond
+# the first adds this much to its claims' importance (at most PROMINENCE_CAP mentions count)
+PROMINENCE = 0.4
+PROMINENCE_CAP = 3
+SAME_SOURCE = 0.6  # a second unit from a source already given is worth this share of its score
 
 PRONOUNS = frozenset("it he she they we i you him her them his its their this that who".split())
 _GENERIC = frozenset("the reporter reporters reporter a an source sources".split())
@@ -303,6 +310,7 @@ class Scored:
     claim: Claim
     score: float
     why: list[str] = field(default_factory=list)
+    prominence: float = 0.0  # the main-actor share of `score`
 
 
 def _paragraph_index(doc: Document, heads: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -317,8 +325,11 @@ def _paragraph_index(doc: Document, heads: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
-def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "importance") -> list[Scored]:
-    """Every claim a summary may carry, with its importance. strategy='position' is the v2 prior."""
+def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "importance",
+                 prominence: float | None = None) -> list[Scored]:
+    """Every claim a summary may carry, with its importance. strategy='position' is the v2 prior;
+    `prominence` overrides PROMINENCE (0: no main-actor weight, the extractive-v3-noprominence baseline)."""
+    prominence = PROMINENCE if prominence is None else prominence
     sources = {s.id: s for s in attribution.sources}
     heads = headline_ranges(doc)
     paragraphs = _paragraph_index(doc, [h for h in heads if doc.text[h[0]:h[1]].strip() and not DATELINE.match(doc.text[h[0]:h[1]])])
@@ -394,7 +405,14 @@ def score_claims(doc: Document, attribution: Attribution, *, strategy: str = "im
         if (counterclaims(c, eligible) if strategy != "position" else disputes(c, eligible)):
             score += 1.0
             why.append("dispute")
-        out.append(Scored(c, score, why))
+        bonus = 0.0
+        if strategy != "position" and c.kind != "unsourced":
+            # mentions by name, role or pronoun: a source quoted at length ("he said", "she added") counts too
+            bonus = prominence * min(max(len(src.mentions) - 1, 0), PROMINENCE_CAP)
+            if bonus:
+                score += bonus
+                why.append("main actor")
+        out.append(Scored(c, score, why, bonus))
     return out
 
 
@@ -477,11 +495,11 @@ def _restates(c: Claim, o: Claim) -> bool:
 
 
 def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: str = "importance",
-                 pairs: bool = True, fill: bool = True, voices: bool = True) -> list[Unit]:
+                 pairs: bool = True, fill: bool = True, voices: bool = True, prominence: float | None = None) -> list[Unit]:
     """n summary units, in article order (see the module docstring)."""
     from .summarize import disputes
 
-    scored = sorted(score_claims(doc, attribution, strategy=strategy), key=lambda s: -s.score)
+    scored = sorted(score_claims(doc, attribution, strategy=strategy, prominence=prominence), key=lambda s: -s.score)
     eligible = [s.claim for s in scored]
     by_id = {s.claim.id: s for s in scored}
     units: list[Unit] = []
@@ -515,7 +533,7 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
             if strategy == "position":
                 return s.score
             same_source = s.claim.kind != "unsourced" and any(o.source_id == s.claim.source_id for u in units for o in u.claims)
-            return s.score * novelty(s.claim) * (0.6 if same_source else 1.0)
+            return s.score * novelty(s.claim) * (SAME_SOURCE if same_source else 1.0)
 
         best = max(pool, key=lambda s: (value(s), -s.claim.content.start))
         c = best.claim
@@ -544,7 +562,9 @@ def select_units(doc: Document, attribution: Attribution, n: int, *, strategy: s
             singles = [u for u in units if len(u.claims) == 1]
             if not pool or not singles:
                 break
-            s = max(pool, key=lambda x: x.score * novelty(x.claim) * (VOICE_BONUS if new_voice(x) else 1.0))
+            # a ride-along is there for the voices the units left out: the main-actor weight that chose
+            # the units does not choose it (measured: with it, 2 more claims carried, 3 more wrong sources)
+            s = max(pool, key=lambda x: (x.score - x.prominence) * novelty(x.claim) * (VOICE_BONUS if new_voice(x) else 1.0))
             if novelty(s.claim) < 0.6:
                 break
             w = _words(s.claim.content.text)
