@@ -59,6 +59,24 @@ def content_words(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text) if w.lower() not in _stopwords()}
 
 
+_DETERMINER = frozenset("the a an its his her their our this that these those".split())
+
+
+def _names_for_a_reader(mention: str, own: set[str]) -> bool:
+    """Whether a mention of a source names it to a reader who has only the summary: a proper name
+    ("Sorvenna's Agriculture Ministry", "Ms. Halász") does, and so does a description whose noun is the
+    source's own ("the ministry" for the Agriculture Ministry); a common noun the article's coreference
+    gave it ("the government" for the Agriculture Ministry, "the minister", "its spokesman") does not:
+    in a summary it reads as another actor, so "the government suspended all wheat exports" does not
+    give the ministry's claim its source."""
+    words = [w for w in re.findall(r"[\w’'.-]+", mention)]
+    if any(w[:1].isupper() and w.lower() not in _DETERMINER for w in words):
+        return True
+    head = re.sub(r"['’]s?$", "", words[-1].lower()) if words else ""
+    own_words = {re.sub(r"['’]s?$", "", w.lower()) for n in own for w in re.findall(r"[\w’'.-]+", n)}
+    return bool(head) and head in own_words
+
+
 @dataclass
 class Check:
     ok: bool
@@ -87,12 +105,14 @@ class Verifier:
         self.shared_name_words = frozenset(w for w, ids in owners.items() if len(ids) > 1)
 
     def names(self, claim: Claim | None, source: Source) -> list[str]:
-        """The texts that name this source validly: never a place, date, dateline or headline fragment."""
+        """The texts that name this source validly: never a place, date, dateline or headline fragment,
+        nor a mention that is only a common noun another source could be (see `_names_for_a_reader`)."""
         key = (claim.id if claim else None, source.id)
         if not hasattr(self, "_names"):
             self._names: dict = {}
         if key not in self._names:
-            self._names[key] = valid_names(claim, source, self.doc)
+            own = {source.name, reader_name(claim, source, self.doc) or ""} - {""}
+            self._names[key] = [n for n in valid_names(claim, source, self.doc) if n in own or _names_for_a_reader(n, own)]
         return self._names[key]
 
     def reader_name(self, claim: Claim) -> str | None:
