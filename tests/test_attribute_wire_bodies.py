@@ -268,3 +268,10 @@ def test_a_family_shares_a_surname_and_a_profile_uses_first_names():
     src = source_of(att, _claim(att, "come back every summer"))
     assert src.name == "Shona Brannock" and src.type == "person"
     assert source_of(att, _claim(att, "never stop")).name == "Callum Brannock"
+
+
+def test_a_cue_verbs_object_is_never_its_speaker():
+    _, att = run("BRELLIN — After a meeting that ran past 3 a.m., the Brellin City Council voted 7-4 on Wednesday "
+                 "to approve a 612 million dollar budget that raises property taxes by 4 percent and adds 60 "
+                 "police officers.\n\nMayor Tom Garvey said the tax rise was the smallest the city could manage.")
+    assert not any(c.source_mention is not None and "police officers" in c.source_mention.text for c in att.claims)
