@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="over HTTP only the 4-client figure (after one warm-up request); with --skip-transformers --skip-llamacpp")
     ap.add_argument("--cold", action="store_true", help="also time a cold start (re-encodes the GGUF, ~1-2 min)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--prompts-json", type=Path, default=None,
+                    help="take the summary prompts from this file (written by --save-prompts) instead of capturing them")
+    ap.add_argument("--save-prompts", type=Path, default=None, help="also write the captured prompts to this file")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--prompts", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -64,8 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     texts = articles(args.quick, args.articles)
     workdir = Path(tempfile.mkdtemp(prefix="claimtrace-bench-"))
     prompts_file = workdir / "prompts.json"
-    prompts_file.write_text(json.dumps(summary_prompts(texts)))
-    env = dict(os.environ)
+    if args.prompts_json:  # fixed prompts: before/after runs on the same work, whatever the pipeline's tree
+        captured = json.loads(args.prompts_json.read_text())
+        texts = {name: texts[name] for name in captured if name in texts} or texts
+        captured = {name: captured[name] for name in texts if name in captured}
+    else:
+        captured = summary_prompts(texts)
+    prompts_file.write_text(json.dumps(captured))
+    if args.save_prompts:
+        args.save_prompts.write_text(json.dumps(captured))
+    from service.backends.hf.threads import child_env
+
+    env = child_env(dict(os.environ))  # the llama.cpp workers and server keep libgomp's default wait policy
     if args.quick:
         env["CLAIMTRACE_BACKEND"] = "fake"
     # results go to a fresh cache dir whose model folders point at the real ones (no model copy)

@@ -115,11 +115,15 @@ def _build_info(kind: str) -> dict | None:
         import llama_cpp
 
         return {"llama_cpp_python": llama_cpp.__version__, "system_info": llama_cpp.llama_print_system_info().decode().strip(),
-                "extra_bufts": os.environ.get("BENCH_LLAMACPP_EXTRA_BUFTS") != "0"}
+                "extra_bufts": os.environ.get("BENCH_LLAMACPP_EXTRA_BUFTS") != "0",
+                "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY") or "libgomp default (spin, then sleep)"}
     if kind == "transformers":
         import torch
 
-        return {"torch": torch.__version__, "threads": torch.get_num_threads(), "config": torch.__config__.parallel_info().splitlines()[:3]}
+        from service.backends.transformers import OMP_WAIT
+
+        return {"torch": torch.__version__, "threads": torch.get_num_threads(), "omp_wait": OMP_WAIT,
+                "config": torch.__config__.parallel_info().splitlines()[:3]}
     return None
 
 
@@ -142,6 +146,7 @@ def read_bandwidth(mb: int, threads: int) -> float:
 
 def run_worker(kind: str, prompts_file: str, runs: int, env: dict) -> dict | str:
     cmd = [sys.executable, "-m", "bench.run", "--worker", kind, "--prompts", prompts_file, "--runs", str(runs)]
+    env = {**env, "CLAIMTRACE_BACKEND": kind}  # what service/backends/__init__.py reads before torch loads
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         return f"{kind} failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}"

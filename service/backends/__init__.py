@@ -3,9 +3,14 @@ the service, the CLI, the eval runner, the bench and the tests all call it."""
 from __future__ import annotations
 
 import importlib
+import os
 
 from ..config import Settings
 from .base import Backend, Generation, GenParams, LoadReport, Message
+from .hf.threads import prefer_passive_wait
+
+if os.environ.get("CLAIMTRACE_BACKEND", "transformers") == "transformers":
+    prefer_passive_wait()  # before anything imports torch (hf/threads.py); no-op if the env chose
 
 __all__ = ["BACKENDS", "Backend", "GenParams", "Generation", "LoadReport", "Message", "load_backend", "load_report"]
 

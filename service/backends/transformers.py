@@ -7,8 +7,10 @@ int4 and the rest as int8 once, hf/meta_load.py maps the result in seconds on la
 hf/modules.py runs it with `aten._weight_int4pack_mm_for_cpu` / `aten._weight_int8pack_mm`.
 `CLAIMTRACE_QUANT=none` keeps the earlier path: the GGUF dequantized by transformers to
 `CLAIMTRACE_DTYPE` safetensors (hf/convert.py). Generation is hf/decode.py's batched greedy loop,
-one call at a time; with `CLAIMTRACE_CONTINUOUS_BATCHING=1` hf/scheduler.py decodes the rows of
-concurrent calls together in one forward per step (a call alone gets the same tokens either way).
+one call at a time; hf/threads.py makes torch's OpenMP threads sleep rather than spin while they
+wait (a shared 2-core machine), unless OMP_WAIT_POLICY is set. With
+`CLAIMTRACE_CONTINUOUS_BATCHING=1` hf/scheduler.py decodes the rows of concurrent calls together in
+one forward per step (a call alone gets the same tokens either way).
 """
 from __future__ import annotations
 
@@ -26,7 +28,11 @@ from .hf.meta_load import load_quantized, model_bytes
 from .hf.prefix_cache import PrefixCache
 from .hf.reencode import QUANT_ARCHS, gguf_arch, quantize_gguf, quantized_dir
 from .hf.scheduler import Scheduler
+from .hf.threads import prefer_passive_wait
 from .weights import resolve
+
+# before torch is imported (below, in the backend's __init__): libgomp reads its wait policy once
+OMP_WAIT = prefer_passive_wait()
 
 __all__ = ["TransformersBackend", "quantized_dir"]
 
@@ -92,7 +98,8 @@ class TransformersBackend:
         self._lock = threading.Lock()  # one generate() at a time; torch already uses every core
         self._scheduler = Scheduler(self.model, eos=self._eos, pad=self.tokenizer.pad_token_id, decode=self._decode,
                                     prefix_cache=self._prefix) if settings.continuous_batching else None
-        log.info("model %s ready in %.2f s (%s)", weights.name, self.load.seconds, source)
+        self.omp_wait = OMP_WAIT
+        log.info("model %s ready in %.2f s (%s; OpenMP wait %s)", weights.name, self.load.seconds, source, OMP_WAIT)
 
     def render(self, messages: list[Message], prefix: str = "") -> str:
         text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)

@@ -5,4 +5,5 @@
 - modules.py:    the weight-only quantized nn.Modules those tensors run in
 - meta_load.py:  the model skeleton on the meta device, quantized modules swapped in, tensors mapped
 - decode.py:     the batched greedy decode loop
+- threads.py:    OpenMP threads that sleep while they wait (OMP_WAIT_POLICY=PASSIVE), set before torch loads
 """
