@@ -30,3 +30,17 @@ def grounded(doc: Document, att: Attribution) -> bool:
     for s in att.sources:
         spans += list(s.mentions)
     return all(doc.text[s.start : s.end] == s.text for s in spans)
+
+
+def claim_with(att: Attribution, words: str):
+    """The first claim whose content holds `words`."""
+    return next(c for c in att.claims if words in c.content.text)
+
+
+def claims_with(att: Attribution, words: str) -> list:
+    return [c for c in att.claims if words in c.content.text]
+
+
+def name_of(att: Attribution, words: str) -> str:
+    """The resolved source name of the first claim whose content holds `words`."""
+    return source_of(att, claim_with(att, words)).name

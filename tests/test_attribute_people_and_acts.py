@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from tests.attribute_helpers import attributed, grounded, run, source_of
-
-
-def _claim(att, words: str):
-    return next(c for c in att.claims if words in c.content.text)
-
-
-def _name(att, words: str) -> str:
-    return source_of(att, _claim(att, words)).name
+from tests.attribute_helpers import claim_with as _claim
+from tests.attribute_helpers import name_of as _name
 
 
 def test_kin_and_agent_nouns_take_the_apposed_name():

@@ -5,19 +5,10 @@ from __future__ import annotations
 from service.attribute import attribute
 from service.ingest import ingest
 from service.segment import segment
+from tests.attribute_helpers import claim_with as _claim
+from tests.attribute_helpers import claims_with as _claims
 from tests.attribute_helpers import grounded, run, source_of
-
-
-def _claim(att, words: str):
-    return next(c for c in att.claims if words in c.content.text)
-
-
-def _claims(att, words: str):
-    return [c for c in att.claims if words in c.content.text]
-
-
-def _name(att, words: str) -> str:
-    return source_of(att, _claim(att, words)).name
+from tests.attribute_helpers import name_of as _name
 
 
 def test_a_company_noun_before_a_name_makes_it_a_company():
