@@ -38,9 +38,11 @@ from .matching import (
 )
 from .summary_checks import carried_attributions
 
-SCORER_VERSION = 5  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source;
+SCORER_VERSION = 6  # 1: up to source accuracy; 2: + source_name_accuracy; 3: + summary_wrong_source;
 # 4: source name accuracy ignores parentheticals ("Gov. Mike Pence (R-IN)"); 5: a number a summary
-# sentence shares with several gold claims is carried only by the claim it shares the most words with
+# sentence shares with several gold claims is carried only by the claim it shares the most words with;
+# 6: a summary item's sentences split after a closing quote too ('... wedding." According to'), so
+# the capital that opens the next one is no unsupported name
 
 __all__ = [
     "CONFIDENCE_SPLIT", "SCORER_VERSION", "ArticleScore", "Counts", "Match", "aggregate", "carried_attributions",

@@ -13,7 +13,7 @@ from .counts import Counts
 from .matching import DESCRIPTION_START, name_tokens, norm_text, numbers, phrase_in
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+")
+_SENT_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+")  # also after a closing quote: '... wedding." According to
 
 
 def score_summary(gold: GoldArticle, doc: str, response: SummarizeResponse, c: Counts, problems: list[str]) -> None:

@@ -356,3 +356,12 @@ def test_source_name_accuracy_na_without_found_sourced_gold():
         GoldAttribution(content=GoldSpan.one(10, 20), source=None),))
     r2 = score_article(g2, response(DOC, [claim("c1", 10, 20)], [ANN]))
     assert r2.counts.source_name_checked == 0
+
+
+def test_a_sentence_after_a_closing_quote_starts_with_a_capital_that_is_no_name():
+    gold = from_fixture(seed_fixture())
+    r = response(SEED, [seed_claim("s1", None)], [("s1", "Shoigu", "person", []), REPORTER], summary=[
+        ('Mr. Shoigu said "Kim agreed." Workers will go to Vladivostok.', ["c1"]),
+    ])
+    c = score_article(gold, r).counts
+    assert c.unsupported_names == 1  # Vladivostok; "Workers" opens a sentence after the quote's full stop
