@@ -493,9 +493,7 @@ class Resolver:
                     return idx
                 # "the defender", "the critic", "The independent": the role the article gave a named
                 # person ("Vale defender Jamie Kirby", "the critic Dana Whitcombe")
-                if e.kind == "person" and not m.plural and any(
-                        m.head in x.role_heads or x.description_head == m.head or m.head in _words_before_name(x)
-                        for x in self._view(idx).mentions):
+                if e.kind == "person" and not m.plural and any(_has_role(x, m.head) for x in self._view(idx).mentions):
                     return idx
                 continue
             own = _fits_name(m.head, self._name_toks[idx])  # "the agency" ~ "... News Agency"
@@ -551,6 +549,12 @@ def _words_before_name(x: Mention) -> set[str]:
     if x.kind != "person" or not x.name or x.name not in x.text:
         return set()
     return {w for w in norm(x.text[: x.text.index(x.name)]).split() if w.isalpha() and w not in _DETS}
+
+
+def _has_role(x: Mention, head: str) -> bool:
+    """Did the article give this mention's person the role `head` ("Vale defender Jamie Kirby", "the
+    critic Dana Whitcombe", "Jamie Kirby, the defender")?"""
+    return head in x.role_heads or x.description_head == head or head in _words_before_name(x)
 
 
 def _modifiers(m: Mention) -> list[str]:
@@ -730,8 +734,7 @@ def _described_voice(entities: list[Entity], i: int, body: str, at: Mention) -> 
         if not before:
             continue
         if f.kind == "person":
-            fits = head in {t.lower().rstrip(".") for t in f.titles} or any(
-                head in m.role_heads or m.description_head == head or head in _words_before_name(m) for m in f.mentions)
+            fits = head in {t.lower().rstrip(".") for t in f.titles} or any(_has_role(m, head) for m in f.mentions)
         else:
             fits = f.kind in ("org", "generic") and not f.plural and any(m.head == head and m.kind != "pronoun" for m in before)
         if fits:

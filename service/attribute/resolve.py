@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .coref import Resolver, ages_of, norm, definite_cataphora, lede_cataphora, medium_of, merge, spokes_bodies, surname_people
+from .coref import Resolver, ages_of, definite_cataphora, lede_cataphora, medium_of, merge, norm, spokes_bodies, surname_people
 from .model import Mention
 from .layout import CHAIR_WORDS, is_chair
 from .sources import TITLES, aged, make_mention, org_suffixed, org_suffixes, street, who_antecedent
@@ -139,6 +139,7 @@ _STAFF = {"striker", "midfielder", "defender", "goalkeeper", "keeper", "winger",
           "coach", "manager", "captain", "boss", "employee", "employees", "staff", "worker", "workers",
           "shareholder", "shareholders", "chief", "ceo", "cfo", "chairman", "chairwoman", "fans", "supporters",
           "squad", "executive", "executives", "director", "directors"}
+_STAFF_LEMMAS = frozenset(_STAFF | {w.rstrip("s") for w in _STAFF})  # matched against lemmas ("fans" -> "fan")
 
 
 def _bodies_by_use(parsed) -> set[str]:
@@ -147,7 +148,7 @@ def _bodies_by_use(parsed) -> set[str]:
     out: set[str] = set()
     for sd in parsed:
         for t in sd:
-            if t.dep_ == "compound" and (t.pos_ == "PROPN" or t.is_title) and t.head.lemma_.lower() in _STAFF | {w.rstrip("s") for w in _STAFF} \
+            if t.dep_ == "compound" and (t.pos_ == "PROPN" or t.is_title) and t.head.lemma_.lower() in _STAFF_LEMMAS \
                     and t.head.i == t.i + 1 and t.ent_type_ not in ("GPE", "NORP"):
                 first = t
                 while first.i > 0 and sd[first.i - 1].dep_ == "compound" and sd[first.i - 1].is_title \
@@ -169,6 +170,40 @@ _OWNED = {"ceo", "cfo", "executive", "shareholders", "shareholder", "employees",
           "shares", "stock", "revenue", "profit", "board", "chairman", "chairwoman", "workforce", "customers"}
 
 
+def _retype_by_article(mentions: list[Mention], parsed) -> None:
+    """What the whole article says a mention's name is, where NER or the tagger read it alone wrongly
+    (set on the mentions before they are resolved)."""
+    full = [norm(m.name).split() for m in mentions if m.kind == "person" and m.name and len(m.name.split()) >= 2]
+    surnames = {n[-1] for n in full}
+    firsts: dict[str, set[str]] = {}
+    for n in full:
+        firsts.setdefault(n[0], set()).add(" ".join(n))
+    for m in mentions:
+        toks = norm(m.name).split() if m.name else []
+        if m.kind == "org" and len(toks) == 2 and toks[-1] in surnames and not _ORGISH.intersection(toks) \
+                and m.name.split()[0][:1].isupper() and not any(t in org_suffixes() for t in toks):
+            # "Mairi Brannock" labelled an organisation beside "Callum Brannock" and "Shona Brannock":
+            # a first name and a family's surname
+            m.kind = "person"
+    for m in mentions:
+        word = norm(m.text)
+        if " " in m.text.strip() or not m.text[:1].isupper():
+            continue
+        if m.kind == "generic" and word in surnames:
+            # "Okonjo thanked volunteers and said ..." (tagged an adjective) after "Adaeze Okonjo": a
+            # lone capitalised word that is a named person's surname is that person
+            m.kind, m.name = "person", m.text.strip()
+        elif m.kind in ("generic", "org", "gpe") and m.subject and word not in surnames and len(firsts.get(word, ())) == 1:
+            # "Shona says she will come back" in a profile that named "His daughter, Shona Brannock":
+            # a first name the article gave one person, as a subject, is that person
+            m.kind, m.name = "person", m.text.strip()
+    bodies = _bodies_by_use(parsed)
+    for m in mentions:
+        if m.kind == "person" and m.name and not m.titles and (norm(m.name) in bodies or len(m.name.split()) >= 2
+                                                                and norm(m.name).split()[-1] in bodies):
+            m.kind = "org"  # "Callow Rovers said ..." after "Callow Rovers striker Dane Ashby"
+
+
 def resolve_entities(raw, sents, parsed, text: str):
     claim_mentions = [c.mention for c in raw if c.mention is not None]
     taken = {(m.start, m.end) for m in claim_mentions}
@@ -187,35 +222,7 @@ def resolve_entities(raw, sents, parsed, text: str):
             inside.setdefault((c.mention.start, c.mention.end), c.content)
             if c.cue is not None and (medium := medium_of(text[c.cue[0]:c.cue[1]]) or _opening_medium(text, sents[c.sent].start, c.mention.start)):
                 media.setdefault((c.mention.start, c.mention.end), medium)
-    # "Okonjo thanked volunteers and said ..." (tagged an adjective) after "Adaeze Okonjo": a lone
-    # capitalised word that is a named person's surname is that person
-    full = [norm(m.name).split() for m in uniq.values() if m.kind == "person" and m.name and len(m.name.split()) >= 2]
-    surnames = {n[-1] for n in full}
-    firsts: dict[str, set[str]] = {}
-    for n in full:
-        firsts.setdefault(n[0], set()).add(" ".join(n))
-    for m in uniq.values():
-        toks = norm(m.name).split() if m.name else []
-        if m.kind == "org" and len(toks) == 2 and toks[-1] in surnames and not _ORGISH.intersection(toks) \
-                and m.name.split()[0][:1].isupper() and not any(t in org_suffixes() for t in toks):
-            # "Mairi Brannock" labelled an organisation beside "Callum Brannock" and "Shona Brannock":
-            # a first name and a family's surname
-            m.kind = "person"
-    for m in uniq.values():
-        word = norm(m.text)
-        if " " in m.text.strip() or not m.text[:1].isupper():
-            continue
-        if m.kind == "generic" and word in surnames:
-            m.kind, m.name = "person", m.text.strip()
-        elif m.kind in ("generic", "org", "gpe") and m.subject and word not in surnames and len(firsts.get(word, ())) == 1:
-            # "Shona says she will come back" in a profile that named "His daughter, Shona Brannock":
-            # a first name the article gave one person, as a subject, is that person
-            m.kind, m.name = "person", m.text.strip()
-    bodies = _bodies_by_use(parsed)
-    for m in uniq.values():
-        if m.kind == "person" and m.name and not m.titles and (norm(m.name) in bodies or len(m.name.split()) >= 2
-                                                                and norm(m.name).split()[-1] in bodies):
-            m.kind = "org"  # "Callow Rovers said ..." after "Callow Rovers striker Dane Ashby"
+    _retype_by_article(list(uniq.values()), parsed)
     resolver = Resolver(ages_of(text))
     resolver.claims = [(c.content, c.mention) for c in raw if c.mention is not None]
     for m in sorted(uniq.values(), key=lambda m: m.start):

@@ -380,7 +380,7 @@ def make_mention(h, sent_index: int, base: int) -> Mention:
     # common nouns before a name ("the sports daily Ruvan Sport", "the research firm Brightline")
     first_name = next((t.i for t in span if t.pos_ == "PROPN"), h.i)
     role_heads = tuple(t.lemma_.lower() for t in span if t.i < first_name and t.pos_ == "NOUN") if h.pos_ == "PROPN" else ()
-    if kind == "person" and any(_firm_word(w) for w in role_heads) and not any(t.lower_ in HONORIFICS for t in span):
+    if kind == "person" and any(w in _PRENAME_FIRMS for w in role_heads) and not any(t.lower_ in HONORIFICS for t in span):
         # "Container shipper Brisa Line", "chipmaker Tessaly": a name NER calls a person, after a
         # noun that only a company is, is that company
         kind = "org"
@@ -531,17 +531,12 @@ _OUTLET_NOUNS = {"newspaper", "paper", "daily", "weekly", "television", "broadca
 # satellite imaging company", "Kelso, the carmaker".
 _FIRM_NOUNS = {"manufacturer", "supplier", "lender", "insurer", "subsidiary",
                "carmaker", "airline", "retailer", "startup", "conglomerate", "utility", "charity", "watchdog"}
-# Pre-name nouns that only a company is, beyond _FIRM_NOUNS ("Container shipper Brisa Line"); a
-# person can be a "developer", "owner" or "publisher", so those stay out.
-_PRENAME_FIRMS = {"company", "firm", "group", "shipper", "exporter", "importer", "refiner", "producer", "brewer",
-                  "bank", "chain", "automaker", "drugmaker", "chipmaker", "miner", "broadcaster", "newspaper",
-                  "insurer", "lender", "airline", "carrier", "utility", "retailer", "distributor", "grocer",
-                  "wholesaler", "conglomerate", "startup", "start-up", "manufacturer", "supplier",
-                  "planemaker", "steelmaker", "toymaker", "automaker", "carmaker"}  # not "lawmaker", "filmmaker"
-
-
-def _firm_word(lemma: str) -> bool:
-    return lemma in _FIRM_NOUNS or lemma in _PRENAME_FIRMS
+# Nouns before a name that only a company is ("Container shipper Brisa Line"): _FIRM_NOUNS and these.
+# A person can be a "developer", "owner" or "publisher", a "lawmaker" or "filmmaker": those stay out.
+_PRENAME_FIRMS = _FIRM_NOUNS | {"company", "firm", "group", "shipper", "exporter", "importer", "refiner", "producer",
+                                "brewer", "bank", "chain", "automaker", "drugmaker", "chipmaker", "miner", "broadcaster",
+                                "newspaper", "carrier", "distributor", "grocer", "wholesaler", "start-up", "planemaker",
+                                "steelmaker", "toymaker"}
 
 
 # Spokespeople speak for their body: "A Chirp spokesman", "a spokeswoman for Kolt Breweries",

@@ -50,9 +50,7 @@ def clause_complement(verb: Verb, confidence: float):
     if act is not None:
         # "found that the screen was misleading and ordered the firm to ...": the parser hung the
         # order on the finding; it is the body's act, not what it found
-        last = max(c.i, act.left_edge.i - 1)
-        while last > c.i and sd[last].dep_ in ("cc", "punct"):
-            last -= 1
+        last = _ends_before(sd, c, act)
     for c2 in verb.ccomps[1:]:
         # "said Trump has respect for X and his comment was Y": the parser split one report into
         # two complements of the verb; the second runs on straight from the first
@@ -76,29 +74,37 @@ def clause_complement(verb: Verb, confidence: float):
     while heads:  # "A, and that B, and that C": the parser may chain the conjuncts
         h = heads.pop()
         for k in h.children:
-            mark = next((m for m in k.children if m.dep_ == "mark" and m.lower_ == "that" and m.i > c.i), None)
-            if k.dep_ == "conj" and first < k.i <= last and mark is not None:
+            mark = _that(k)
+            if k.dep_ == "conj" and first < k.i <= last and mark is not None and mark.i > c.i:
                 seconds.append((mark, k))
                 heads.append(k)
     pieces = []
     end = last
     for mark, k in sorted(seconds, key=lambda p: p[0].i, reverse=True):
         pieces.append((mark.i + 1, min(end, k.right_edge.i)))
-        end = k.left_edge.i - 1
-        while end > c.i and sd[end].dep_ in ("cc", "punct"):
-            end -= 1
+        end = _ends_before(sd, c, k)
+    # "said that the barriers had been overtopped, and that engineers expected ...": a second "that"
+    # clause the parser hung on the cue verb itself is a second report of the same cue too
+    pieces = pieces[::-1] + [(mark.i + 1, cj.right_edge.i) for cj in v.children
+                             if cj.dep_ == "conj" and cj.i > last and (mark := _that(cj)) is not None]
     out = reported(verb, verb.s.span_of(sd[first : end + 1]), "ccomp", confidence)
-    for lo, hi in reversed(pieces):
+    for lo, hi in pieces:
         if out is not None and lo <= hi:
             out.extend(reported(verb, verb.s.span_of(sd[lo : hi + 1]), "ccomp", confidence) or ())
-    for cj in v.children:
-        # "said that the barriers had been overtopped, and that engineers expected ...": a second
-        # "that" clause the parser hung on the cue verb is a second report of the same cue
-        mark = next((k for k in cj.children if k.dep_ == "mark" and k.lower_ == "that"), None)
-        if cj.dep_ == "conj" and cj.i > last and mark is not None and out is not None:
-            more = reported(verb, verb.s.span_of(sd[mark.i + 1 : cj.right_edge.i + 1]), "ccomp", confidence)
-            out.extend(more or ())
     return out
+
+
+def _that(k):
+    """The "that" opening clause k, if it has one."""
+    return next((m for m in k.children if m.dep_ == "mark" and m.lower_ == "that"), None)
+
+
+def _ends_before(sd, c, k) -> int:
+    """The last token of complement c before clause k, the "and" and commas between them left out."""
+    end = max(c.i, k.left_edge.i - 1)
+    while end > c.i and sd[end].dep_ in ("cc", "punct"):
+        end -= 1
+    return end
 
 
 def parenthetical(verb: Verb, confidence: float):
